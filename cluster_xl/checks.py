@@ -1,0 +1,228 @@
+"""Checks: generators of `Issue`s over a submission, the plan and the cluster totals.
+
+The reader already reported what could not be parsed; these checks judge what
+was parsed: the title sheet, impossible numbers and the control ratios that
+the plan carries as data (DOMAIN.md, «контрольные соотношения»).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from typing import Iterator, Mapping
+
+from .contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
+from .issues import Issue, error, warning, Severity
+from .model import Entry, Period, Source, Submission
+from .numbers import format_ru
+from .plan import RATIO_OPS, ControlRatio, Plan
+
+_OPS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
+_NEGATED = {"eq": "≠", "le": ">", "ge": "<"}
+_PERSON_UNITS = {"чел.", "человек"}
+_MEASURE_WORDS = {"plan": "план", "fact": "факт", "target": "цель"}
+
+
+def item_label(code: str) -> str:
+    """П3 -> «показатель 3»; 2.3.2 stays 2.3.2."""
+    return f"показатель {code[1:]}" if code.startswith("П") else code
+
+
+# -- one college's file ------------------------------------------------------
+
+
+def check_submission(sub: Submission, plan: Plan, period: Period | None) -> list[Issue]:
+    """Everything wrong with one parsed file, collected (never stops at the first)."""
+    issues = list(_check_title(sub, plan, period))
+    issues += _check_entries(sub, plan, period)
+    values, cells = _college_values(sub)
+    for measure in ("plan", "fact"):
+        on = "target" if measure == "plan" else "fact"
+        issues += evaluate_ratios(plan, values, measure, on, sub.file, cells)
+    return issues
+
+
+def _check_title(sub: Submission, plan: Plan, period: Period | None) -> Iterator[Issue]:
+    where = dict(file=sub.file, sheet=SHEET_TITLE)
+    for key in REQUIRED_TITLE_FIELDS:
+        if not str(sub.title.get(key, "") or "").strip():
+            yield error("missing-title-field",
+                        f"На листе «{SHEET_TITLE}» не заполнено поле «{TITLE_FIELDS[key]}».", **where)
+    if sub.organisation.strip():
+        org = plan.find_organisation(sub.organisation)
+        if org is None:
+            yield error("unknown-organisation",
+                        f"Организация «{sub.organisation}» не входит в состав кластера; "
+                        "ожидается наименование из списка на листе «Титул».",
+                        value=sub.organisation, **where)
+        elif not org.submits:
+            yield warning("not-a-college",
+                          f"Организация «{org.short_name}» — работодатель; отчёт по форме "
+                          "представляют образовательные организации.", value=sub.organisation, **where)
+    if sub.title.get("period") and sub.period is None:
+        yield error("bad-period",
+                    f"Отчётный период «{sub.title['period']}» не распознан; ожидается ГГГГ-ММ, например 2026-10.",
+                    value=str(sub.title["period"]), **where)
+    elif sub.period is not None and period is not None and sub.period != period:
+        yield error("wrong-period",
+                    f"Отчётный период в файле — {sub.period}, а сводится период {period}.",
+                    value=str(sub.period), **where)
+    elif sub.period is not None and sub.period.year not in plan.years:
+        yield error("wrong-period",
+                    f"Отчётный период {sub.period} вне срока плана ({plan.years[0]}–{plan.years[-1]} гг.).",
+                    value=str(sub.period), **where)
+    version = sub.template_version
+    if not version:
+        yield warning("unknown-template-version",
+                      "Версия шаблона не указана: файл заполнен не по действующему шаблону либо поле удалено.",
+                      **where)
+    else:
+        fmt, _, plan_id = version.partition("/")
+        if fmt != TEMPLATE_FORMAT:
+            yield error("template-version",
+                        f"Файл заполнен по шаблону версии {version}, а действующая версия — "
+                        f"{TEMPLATE_FORMAT}/{plan.plan_id}. Заполните действующий шаблон.",
+                        value=version, **where)
+        elif plan_id != plan.plan_id:
+            yield warning("template-plan",
+                          f"Шаблон выпущен для плана «{plan_id}», а свод ведётся по плану «{plan.plan_id}».",
+                          value=version, **where)
+
+
+def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterator[Issue]:
+    for e in sub.entries:
+        where = _where(e.source, e)
+        unit = _unit_of(plan, e.code)
+        if e.value < 0:
+            yield error("negative-number",
+                        f"Отрицательное значение {format_ru(e.value, 2)} в строке {e.code}; "
+                        "ожидается число не меньше нуля.", **where)
+        elif unit in _PERSON_UNITS and not float(e.value).is_integer():
+            yield warning("fraction",
+                          f"Дробное значение {format_ru(e.value, 2)} в строке {e.code} "
+                          f"(ед. изм. «{unit}»); ожидается целое число.", **where)
+        if e.measure == "fact" and period is not None and e.year > period.year:
+            yield warning("future-fact",
+                          f"Факт за {e.year} год указан в отчёте за {period}: факт будущего года не учитывается "
+                          "в оценке исполнения.", **where)
+    yield from _check_ratio_parts(sub, plan)
+
+
+def _check_ratio_parts(sub: Submission, plan: Plan) -> Iterator[Issue]:
+    by_key: dict[tuple, dict[str, Entry]] = defaultdict(dict)
+    for e in sub.entries:
+        item = plan.input_codes.get(e.code)
+        if item is not None and item.rule == "ratio":
+            role = next(p.role for p in item.parts if p.code == e.code)
+            by_key[(item.code, e.year, e.measure)][role] = e
+    for (code, year, measure), parts in by_key.items():
+        num, den = parts.get("numerator"), parts.get("denominator")
+        if num and den and num.value > den.value:
+            yield error("ratio-part-exceeds-whole",
+                        f"Позиция {code}, {year} год, {_MEASURE_WORDS[measure]}: часть ({num.code}: "
+                        f"{format_ru(num.value)}) больше целого ({den.code}: {format_ru(den.value)}).",
+                        **_where(num.source, num))
+
+
+def _unit_of(plan: Plan, code: str) -> str:
+    item = plan.input_codes.get(code)
+    if item is None:
+        return ""
+    for p in item.parts:
+        if p.code == code:
+            return p.unit
+    return item.unit
+
+
+def _where(source: Source, e: Entry) -> dict:
+    return dict(file=source.file, sheet=source.sheet, cell=source.cell, item=e.code, year=e.year,
+                value=format_ru(e.value, 2))
+
+
+def _college_values(sub: Submission):
+    values: dict[tuple[str, int, str], float] = {}
+    cells: dict[tuple[str, int, str], Source] = {}
+    for e in sub.entries:
+        key = (e.code, e.year, e.measure)
+        values[key] = values.get(key, 0.0) + e.value
+        cells.setdefault(key, e.source)
+    return values, cells
+
+
+# -- control ratios ----------------------------------------------------------
+
+
+def evaluate_ratios(plan: Plan, values: Mapping[tuple[str, int, str], float], measure: str, on: str,
+                    file: str = "", cells: Mapping[tuple[str, int, str], Source] | None = None,
+                    scope: str = "") -> Iterator[Issue]:
+    """Each control ratio that applies `on` target or fact, for every plan year.
+
+    `values[(code, year, measure)]`; a ratio with a side that has no value is
+    not judged (an empty row is reported elsewhere, if at all).
+    """
+    for ratio in plan.control_ratios:
+        if on not in ratio.on:
+            continue
+        for year in plan.years:
+            left = _side(values, ratio.left, year, measure)
+            right = _side(values, ratio.right, year, measure)
+            if left is None or right is None or _OPS[ratio.op](left, right):
+                continue
+            yield _ratio_issue(ratio, year, on, left, right, file, cells, measure, scope)
+
+
+def _side(values, codes, year, measure) -> float | None:
+    got = [values.get((c, year, measure)) for c in codes]
+    if any(v is None for v in got):
+        return None
+    return sum(got)
+
+
+def _ratio_issue(ratio: ControlRatio, year, on, left, right, file, cells, measure, scope) -> Issue:
+    left_text = " + ".join(item_label(c) for c in ratio.left)
+    right_text = " + ".join(item_label(c) for c in ratio.right)
+    message = (f"{scope}{year} год, {_MEASURE_WORDS[on]}: {left_text} ({format_ru(left)}) "
+               f"{_NEGATED[ratio.op]} {right_text} ({format_ru(right)}); "
+               f"ожидается {left_text} {RATIO_OPS[ratio.op]} {right_text}")
+    if ratio.note:
+        message += f" ({ratio.note})"
+    source = (cells or {}).get((ratio.left[0], year, measure))
+    where = dict(file=file, item=ratio.left[0], year=year, value=format_ru(left))
+    if source is not None:
+        where.update(sheet=source.sheet, cell=source.cell)
+    make = error if ratio.severity == Severity.ERROR.value else warning
+    return make("ratio-violated", message + ".", **where)
+
+
+# -- the plan and the cluster totals -----------------------------------------
+
+
+def check_plan(plan: Plan) -> list[Issue]:
+    """Control ratios on the approved targets; cumulative targets must not decrease."""
+    values = {(i.code, y, "target"): v for i in plan.items for y, v in i.targets.items() if v is not None}
+    issues = list(evaluate_ratios(plan, values, "target", "target", scope="Утверждённый план, "))
+    for item in plan.items:
+        if not item.cumulative:
+            continue
+        known = [(y, v) for y, v in sorted(item.targets.items()) if v is not None]
+        for (y0, v0), (y1, v1) in zip(known, known[1:]):
+            if v1 < v0:
+                issues.append(warning(
+                    "target-decreases",
+                    f"Утверждённый план: цель {item_label(item.code)} нарастающим итогом уменьшается "
+                    f"с {format_ru(v0)} ({y0} г.) до {format_ru(v1)} ({y1} г.).",
+                    item=item.code, year=y1))
+    return issues
+
+
+def check_totals(plan: Plan, totals, period: Period) -> list[Issue]:
+    """Control ratios on the cluster totals (colleges' targets and facts)."""
+    values: dict[tuple[str, int, str], float] = {}
+    for row in totals.itertuples(index=False):
+        if row.colleges_target == row.colleges_target:  # not NaN
+            values[(row.code, row.year, "plan")] = row.colleges_target
+        if row.fact == row.fact and row.year <= period.year:
+            values[(row.code, row.year, "fact")] = row.fact
+    issues = list(evaluate_ratios(plan, values, "plan", "target", scope="Итоги по кластеру, "))
+    issues += evaluate_ratios(plan, values, "fact", "fact", scope="Итоги по кластеру, ")
+    return issues

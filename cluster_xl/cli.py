@@ -1,0 +1,210 @@
+"""`cluster-xl`: thin click commands over the library.
+
+Exit codes (decided in one place, `main`):
+  0 — no problems; 1 — problems found (a file rejected, an error, or with
+  --strict a warning); 2 — the command was called wrongly (usage);
+  3 — an internal error (a bug: please report it with the input files).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import cli_ru  # noqa: F401  (Russian texts for click's own messages)
+from .model import Period, parse_period
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class PeriodType(click.ParamType):
+    name = "ГГГГ-ММ"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Period):
+            return value
+        period = parse_period(value)
+        if period is None:
+            self.fail(f"«{value}» — не отчётный период; ожидается ГГГГ-ММ, например 2026-10.", param, ctx)
+        return period
+
+
+def previous_month(today: date | None = None) -> Period:
+    today = today or date.today()
+    return Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
+
+
+def plan_option(f):
+    return click.option(
+        "--plan", "plan_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Файл плана кластера (.xlsx, .ods или .json). По умолчанию — встроенный план.")(f)
+
+
+def load(plan_path: Path | None):
+    from .plan import PlanError, load_plan
+    from .render import issue_line
+
+    try:
+        return load_plan(plan_path)
+    except PlanError as exc:
+        lines = [f"Ошибка: {exc}"] + [issue_line(i) for i in exc.issues]
+        raise click.ClickException("\n".join(lines)) from None
+
+
+class Problems(Exception):
+    """Raised by a command to end with exit code 1 after printing its report."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cluster-xl", message="%(prog)s, версия %(version)s")
+def cli():
+    """Свод ежемесячных отчётов организаций кластера «Профессионалитет».
+
+    Порядок работы: «template» — выпустить шаблон для колледжей; «check» —
+    проверить заполненный файл; «consolidate» — свести файлы за период в одну
+    книгу. Коды завершения: 0 — замечаний нет, 1 — есть замечания,
+    2 — команда вызвана неверно.
+    """
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Куда записать шаблон (.xlsx).")
+@click.option("--organisation", help="Заранее вписать организацию (краткое наименование из плана).")
+@click.option("--period", type=PeriodType(), help="Заранее вписать отчётный период (ГГГГ-ММ).")
+@plan_option
+def template(output: Path, organisation: str | None, period: Period | None, plan_path: Path | None):
+    """Выпустить шаблон отчёта для заполнения колледжем."""
+    from .template import Filling, write_template
+
+    plan = load(plan_path)
+    title = {}
+    if organisation:
+        org = plan.find_organisation(organisation)
+        if org is None:
+            raise click.BadParameter(f"организации «{organisation}» нет в составе кластера.",
+                                     param_hint="--organisation")
+        title["organisation"] = org.short_name
+    if period:
+        title["period"] = str(period)
+    path = write_template(plan, output, Filling(title=title) if title else None)
+    click.echo(f"Шаблон записан: {path}")
+
+
+@cli.group("plan")
+def plan_group():
+    """План кластера: выгрузить для редактирования."""
+
+
+@plan_group.command("export")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@plan_option
+def plan_export(output: Path, plan_path: Path | None):
+    """Выгрузить план в редактируемую книгу OUTPUT (.xlsx).
+
+    Отредактированную книгу можно указать любой команде параметром --plan.
+    """
+    from .plan_workbook import write_plan_workbook
+
+    path = write_plan_workbook(load(plan_path), output)
+    click.echo(f"План записан: {path}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", type=PeriodType(), default=None,
+              help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
+@click.option("--strict", is_flag=True, help="Считать предупреждения ошибками.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат в формате JSON.")
+@plan_option
+def check(files, period, strict, as_json, plan_path):
+    """Проверить заполненные файлы FILES до отправки методисту.
+
+    Выводит каждое замечание с листом и ячейкой. Файлы не изменяются.
+    """
+    from .pipeline import process_file
+    from .render import console_report, json_report
+
+    plan = load(plan_path)
+    period = period or previous_month()
+    outcomes = [process_file(Path(f), plan, period, strict) for f in files]
+    if as_json:
+        click.echo(json_report(outcomes, period=str(period)))
+    else:
+        click.echo(console_report(outcomes))
+    problems = any(o.status != "accepted" for o in outcomes)
+    if problems:
+        raise Problems()
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--period", type=PeriodType(), default=None,
+              help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Куда записать сводную книгу. По умолчанию consolidated_ГГГГ-ММ.xlsx.")
+@click.option("--strict", is_flag=True, help="Считать предупреждения ошибками: такие файлы не входят в свод.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести замечания в формате JSON.")
+@plan_option
+def consolidate(inputs, period, output, strict, as_json, plan_path):
+    """Свести отчёты из папок и файлов INPUTS в одну книгу.
+
+    Каждый файл попадает в лист «Источники» со своим статусом; файл с ошибками
+    в итоги не входит. Исходные файлы не изменяются.
+    """
+    from .pipeline import build_report, collect_inputs
+    from .render import console_report, json_report
+    from .writer import write_report
+
+    plan = load(plan_path)
+    period = period or previous_month()
+    files = collect_inputs(inputs)
+    if not files:
+        raise click.UsageError("В указанных папках нет файлов для свода.")
+    with click.progressbar(length=len(files), label="Чтение файлов", file=sys.stderr,
+                           show_pos=True) as bar:
+        report = build_report(plan, files, period, strict=strict, progress=lambda _: bar.update(1))
+    output = output or Path(f"consolidated_{period}.xlsx")
+    write_report(report, output)
+    outcomes = report.files
+    file_issue_ids = {id(i) for o in outcomes for i in o.issues}
+    findings = [i for i in report.issues if id(i) not in file_issue_ids]
+    if as_json:
+        click.echo(json_report(outcomes, findings, period=str(period), output=str(output)))
+    else:
+        click.echo(console_report(outcomes, findings))
+        accepted = sum(o.status == "accepted" for o in outcomes)
+        click.echo(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {len(outcomes)}.")
+    failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
+    if failed or (strict and report.issues):
+        raise Problems()
+
+
+def main(argv=None) -> None:
+    """Entry point: the only place that turns outcomes into exit codes."""
+    try:
+        cli.main(args=argv, prog_name="cluster-xl", standalone_mode=False)
+    except Problems:
+        sys.exit(EXIT_PROBLEMS)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Прервано.", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_PROBLEMS)
+    except Exception as exc:  # a bug in cluster_xl, never a college's data
+        if os.environ.get("CLUSTER_XL_DEBUG"):
+            raise
+        click.echo(f"Внутренняя ошибка программы: {type(exc).__name__}: {exc}. "
+                   "Сообщите разработчикам, приложив входные файлы "
+                   "(подробности: переменная окружения CLUSTER_XL_DEBUG=1).", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,63 @@
+"""Russian for click's own words («Usage:», «Missing option», …).
+
+click marks its texts for gettext but ships no Russian catalogue, and a user
+of this tool must not meet English in help or errors.  Importing this module
+points click's `_` at a small dictionary; texts not listed stay as they are.
+"""
+
+from __future__ import annotations
+
+import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.types
+
+TEXTS = {
+    "Usage:": "Использование:",
+    "Options": "Параметры",
+    "Commands": "Команды",
+    "Show this message and exit.": "Показать эту справку и выйти.",
+    "Show the version and exit.": "Показать версию и выйти.",
+    "Error: {message}": "Ошибка: {message}",
+    "Try '{command} {option}' for help.": "Справка: «{command} {option}».",
+    "Missing argument": "Не указан аргумент",
+    "Missing option": "Не указан параметр",
+    "Missing parameter": "Не указан параметр",
+    "Missing command.": "Не указана команда.",
+    "No such option {name!r}.": "Нет параметра {name!r}.",
+    "No such command {name!r}.": "Нет команды {name!r}.",
+    "Invalid value: {message}": "Недопустимое значение: {message}",
+    "Invalid value for {param_hint}: {message}": "Недопустимое значение {param_hint}: {message}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} не существует.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} — файл, а не папка.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} — папка, а не файл.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} недоступен для чтения.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} недоступен для записи.",
+    "file": "Файл",
+    "directory": "Папка",
+    "path": "Путь",
+    "Aborted!": "Прервано.",
+    "default: {default}": "по умолчанию: {default}",
+}
+
+
+def _ru(message: str) -> str:
+    return TEXTS.get(message, message)
+
+
+def _ru_n(singular: str, plural: str, n: int) -> str:
+    if singular.startswith("Got unexpected extra argument"):
+        return "Лишние аргументы: ({args})"
+    if singular.startswith("Option {name!r} requires"):
+        return "Параметру {name!r} нужно значение."
+    return singular if n == 1 else plural
+
+
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
+                click.types):
+    _module._ = _ru
+    if hasattr(_module, "ngettext"):
+        _module.ngettext = _ru_n

@@ -1,0 +1,166 @@
+"""Plain values passed between the stages: periods, submissions, file outcomes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Mapping
+
+from .issues import Issue
+
+MONTHS_NOMINATIVE = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+_MONTH_STEMS = ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def words(self) -> str:
+        """«октябрь 2026 г.»"""
+        return f"{MONTHS_NOMINATIVE[self.month - 1]} {self.year} г."
+
+    @property
+    def end_date(self) -> date:
+        """Last day of the month: the date the report speaks for."""
+        if self.month == 12:
+            return date(self.year, 12, 31)
+        return date.fromordinal(date(self.year, self.month + 1, 1).toordinal() - 1)
+
+
+def parse_period(value: object) -> Period | None:
+    """'2026-10', '10.2026', 'октябрь 2026', a date cell -> Period; else None."""
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date)):
+        return Period(value.year, value.month)
+    text = " ".join(str(value).lower().split())
+    for pattern, y, m in (
+        (r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?(?:[ t].*)?$", 1, 2),
+        (r"^(\d{1,2})[./](\d{4})$", 2, 1),
+        (r"^\d{1,2}\.(\d{1,2})\.(\d{4})$", 2, 1),
+    ):
+        match = re.match(pattern, text)
+        if match:
+            year, month = int(match.group(y)), int(match.group(m))
+            return Period(year, month) if 1 <= month <= 12 and 1900 < year < 2200 else None
+    match = re.match(r"^([а-я]+)\s+(\d{4})(?:\s*г\.?)?$", text)
+    if match:
+        word = match.group(1).replace("ё", "е")
+        for i, stem in enumerate(_MONTH_STEMS):
+            if word.startswith(stem) or (i == 4 and word.startswith("май")):
+                return Period(int(match.group(2)), i + 1)
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from: file name, sheet, A1 cell."""
+
+    file: str
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One number a college typed: row code (item or ratio part), year, plan/fact."""
+
+    code: str
+    year: int
+    measure: str  # "plan" | "fact"
+    value: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Specialty:
+    code: str  # 13.02.11
+    name: str
+    plan_years: frozenset[int]
+    fact_years: frozenset[int]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One college's filled workbook, as read; every value keeps its cell."""
+
+    file: str  # name shown to people
+    path: Path
+    sha256: str
+    organisation: str  # as typed on the title sheet
+    period: Period | None
+    title: Mapping[str, str]  # every title field as typed (key from contract.TITLE_FIELDS)
+    template_version: str | None
+    entries: tuple[Entry, ...]
+    specialties: tuple[Specialty, ...] = ()
+    notes: Mapping[str, str] = field(default_factory=dict)  # row code -> «Примечание» text
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a reader made of one file: a submission (if it could) and the issues."""
+
+    path: Path
+    submission: Submission | None
+    issues: tuple[Issue, ...] = ()
+
+
+# File statuses, as shown in the sources sheet.
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+REPLACED = "replaced"
+SKIPPED = "skipped"
+STATUS_LABELS = {
+    ACCEPTED: "принят",
+    REJECTED: "отклонён",
+    REPLACED: "заменён более поздним",
+    SKIPPED: "пропущен",
+}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """Every input file ends up here, whatever happened to it."""
+
+    path: Path
+    file: str
+    sha256: str
+    status: str
+    organisation_id: str | None
+    organisation: str  # display name (roster short name, or what was typed)
+    period: Period | None
+    submission: Submission | None
+    issues: tuple[Issue, ...] = ()
+    note: str = ""  # e.g. which file replaced this one
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the writer needs: the plan, the files, the totals, the issues."""
+
+    plan: "Plan"
+    period: Period
+    files: tuple[FileOutcome, ...]
+    consolidation: "Consolidation"
+    issues: tuple[Issue, ...]  # per-file issues and cluster-level findings, in display order
+    generated_on: date
+    tool_version: str
+
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .consolidate import Consolidation
+    from .plan import Plan

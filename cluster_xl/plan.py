@@ -1,0 +1,386 @@
+"""The cluster's approved plan: items, targets by year, aggregation rules, roster.
+
+The default plan (the fuel-and-energy cluster of the seed document) ships as
+data in `cluster_xl/data/plan.json`.  Another cluster supplies its own plan as a
+workbook (see `plan_workbook.py`) or as JSON of the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .issues import Issue, error
+
+PLAN_FORMAT = 1
+
+# Aggregation rules (DOMAIN.md); the words are what the plan data says.
+RULES = ("sum", "ratio", "distinct", "cluster")
+RULE_LABELS = {
+    "sum": "сумма",
+    "ratio": "отношение сумм",
+    "distinct": "число различных",
+    "cluster": "не более одного на кластер",
+}
+# How far an item should be by a given month (issue 4 refines the thresholds).
+SCHEDULES = ("linear", "year_end", "level", "cumulative")
+SCHEDULE_LABELS = {
+    "linear": "равномерно в течение года",
+    "year_end": "к концу года",
+    "level": "уровень (сравнивается с целью)",
+    "cumulative": "нарастающим итогом от значения прошлого года",
+}
+ROLES = ("base", "college", "employer")
+ROLE_LABELS = {"base": "базовая организация", "college": "колледж", "employer": "работодатель"}
+KINDS = ("activity", "indicator")
+PART_ROLES = ("numerator", "denominator")
+RATIO_OPS = {"eq": "=", "le": "≤", "ge": "≥"}
+RATIO_ON = ("target", "fact")
+SEVERITIES = ("error", "warning")
+
+
+class PlanError(Exception):
+    """The plan itself is unusable; `issues` says where, cell by cell."""
+
+    def __init__(self, message: str, issues: Iterable[Issue] = ()):
+        super().__init__(message)
+        self.issues = list(issues)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    short_name: str
+    name: str
+    role: str
+
+    @property
+    def submits(self) -> bool:
+        """Colleges (the base one included) send monthly files; employers do not."""
+        return self.role in ("base", "college")
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Result:
+    code: str
+    section: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of the two counts a ratio item is computed from."""
+
+    code: str
+    role: str  # numerator | denominator
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    code: str
+    kind: str  # activity | indicator
+    section: str | None
+    result: str | None
+    name: str
+    unit: str
+    targets: Mapping[int, float | None]  # None = no target that year («-»)
+    rule: str = "sum"
+    cumulative: bool = False
+    schedule: str = "linear"
+    parts: tuple[Part, ...] = ()
+
+    def target(self, year: int) -> float | None:
+        return self.targets.get(year)
+
+    def part(self, role: str) -> Part:
+        return next(p for p in self.parts if p.role == role)
+
+    @property
+    def input_codes(self) -> tuple[str, ...]:
+        """Row codes a college fills in for this item."""
+        if self.rule == "ratio":
+            return tuple(p.code for p in self.parts)
+        if self.rule == "distinct":
+            return ()  # derived from the list of specialties
+        return (self.code,)
+
+
+@dataclass(frozen=True)
+class ControlRatio:
+    """left <op> sum(right), e.g. П3 = 2.3.2, П7 ≥ 3.1 + 3.2."""
+
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    on: tuple[str, ...]
+    severity: str
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{' + '.join(self.left)} {RATIO_OPS[self.op]} {' + '.join(self.right)}"
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    name: str
+    region: str = ""
+    industry: str = ""
+    document: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # A fact within this share below the schedule still counts as "on track".
+    on_track_tolerance: float = 0.1
+
+
+@dataclass(frozen=True)
+class Plan:
+    plan_id: str
+    cluster: ClusterInfo
+    years: tuple[int, ...]
+    organisations: tuple[Organisation, ...]
+    sections: tuple[Section, ...]
+    results: tuple[Result, ...]
+    items: tuple[PlanItem, ...]
+    control_ratios: tuple[ControlRatio, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def by_code(self) -> dict[str, PlanItem]:
+        return {i.code: i for i in self.items}
+
+    def item(self, code: str) -> PlanItem:
+        return self.by_code[code]
+
+    @property
+    def activities(self) -> tuple[PlanItem, ...]:
+        return tuple(i for i in self.items if i.kind == "activity")
+
+    @property
+    def indicators(self) -> tuple[PlanItem, ...]:
+        return tuple(i for i in self.items if i.kind == "indicator")
+
+    @property
+    def colleges(self) -> tuple[Organisation, ...]:
+        return tuple(o for o in self.organisations if o.submits)
+
+    @cached_property
+    def input_codes(self) -> dict[str, PlanItem]:
+        """Every row code a college fills in → the item it belongs to."""
+        return {c: item for item in self.items for c in item.input_codes}
+
+    @cached_property
+    def heading_codes(self) -> frozenset[str]:
+        return frozenset([s.code for s in self.sections] + [r.code for r in self.results])
+
+    def find_organisation(self, text: str) -> Organisation | None:
+        """Match what a college typed against full name, short name or id."""
+        key = normalise_name(text)
+        if not key:
+            return None
+        for org in self.organisations:
+            if key in (normalise_name(org.name), normalise_name(org.short_name), org.id.lower()):
+                return org
+        return None
+
+
+def normalise_name(text: str | None) -> str:
+    if not text:
+        return ""
+    t = str(text).lower().replace("ё", "е")
+    for q in "«»\"“”„'":
+        t = t.replace(q, "")
+    return " ".join(t.split())
+
+
+def normalise_code(text: object) -> str:
+    """'1.1.1.' / ' 2.1.1. ' / '5.4.1 / Ч' -> '1.1.1' / '2.1.1' / '5.4.1/ч'."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    t = "".join(str(text).split()).lower().rstrip(".")
+    if t.startswith("п") and t[1:].isdigit():
+        return "П" + t[1:]
+    return t
+
+
+# -- loading -----------------------------------------------------------------
+
+
+def default_plan() -> Plan:
+    data = resources.files("cluster_xl").joinpath("data/plan.json").read_text(encoding="utf-8")
+    return plan_from_dict(json.loads(data))
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """The bundled plan, or a user's plan from JSON or a plan workbook."""
+    if path is None:
+        return default_plan()
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            return plan_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PlanError(f"Файл плана {path.name} не удалось прочитать: {exc}") from None
+    from .plan_workbook import read_plan_workbook
+
+    return read_plan_workbook(path)
+
+
+def plan_from_dict(d: dict) -> Plan:
+    years = tuple(int(y) for y in d["years"])
+    items = tuple(
+        PlanItem(
+            code=i["code"],
+            kind=i["kind"],
+            section=i.get("section"),
+            result=i.get("result"),
+            name=i["name"],
+            unit=i["unit"],
+            targets={y: _target(i["targets"].get(str(y))) for y in years},
+            rule=i.get("rule", "sum"),
+            cumulative=bool(i.get("cumulative", False)),
+            schedule=i.get("schedule", "linear"),
+            parts=tuple(Part(**p) for p in i.get("parts", ())),
+        )
+        for i in d["items"]
+    )
+    plan = Plan(
+        plan_id=d["plan_id"],
+        cluster=ClusterInfo(**d["cluster"]),
+        years=years,
+        organisations=tuple(Organisation(**o) for o in d["organisations"]),
+        sections=tuple(Section(**s) for s in d["sections"]),
+        results=tuple(Result(**r) for r in d["results"]),
+        items=items,
+        control_ratios=tuple(
+            ControlRatio(
+                left=tuple(r["left"]),
+                op=r["op"],
+                right=tuple(r["right"]),
+                on=tuple(r["on"]),
+                severity=r["severity"],
+                note=r.get("note", ""),
+            )
+            for r in d.get("control_ratios", ())
+        ),
+        settings=Settings(**d.get("settings", {})),
+    )
+    problems = validate_plan(plan)
+    if problems:
+        raise PlanError("План содержит ошибки", problems)
+    return plan
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    return {
+        "format": PLAN_FORMAT,
+        "plan_id": plan.plan_id,
+        "cluster": vars(plan.cluster).copy(),
+        "years": list(plan.years),
+        "settings": vars(plan.settings).copy(),
+        "organisations": [vars(o).copy() for o in plan.organisations],
+        "sections": [vars(s).copy() for s in plan.sections],
+        "results": [vars(r).copy() for r in plan.results],
+        "items": [
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "section": i.section,
+                "result": i.result,
+                "name": i.name,
+                "unit": i.unit,
+                "targets": {str(y): _json_number(v) for y, v in i.targets.items()},
+                "rule": i.rule,
+                "cumulative": i.cumulative,
+                "schedule": i.schedule,
+                **({"parts": [vars(p).copy() for p in i.parts]} if i.parts else {}),
+            }
+            for i in plan.items
+        ],
+        "control_ratios": [
+            {"left": list(r.left), "op": r.op, "right": list(r.right), "on": list(r.on),
+             "severity": r.severity, "note": r.note}
+            for r in plan.control_ratios
+        ],
+    }
+
+
+def _target(v) -> float | None:
+    return None if v is None else float(v)
+
+
+def _json_number(v: float | None):
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+# -- structural validation ---------------------------------------------------
+
+
+def validate_plan(plan: Plan) -> list[Issue]:
+    """Structural problems that make a plan unusable (not control ratios)."""
+    out: list[Issue] = []
+
+    def bad(code: str, message: str, item: str = "") -> None:
+        out.append(error(code, message, item=item))
+
+    if not plan.years:
+        bad("plan-no-years", "В плане не указаны годы.")
+    seen: set[str] = set()
+    all_codes = [i.code for i in plan.items] + [p.code for i in plan.items for p in i.parts]
+    for code in all_codes:
+        if code in seen:
+            bad("plan-duplicate-code", f"Код {code} встречается в плане более одного раза.", code)
+        seen.add(code)
+    section_codes = {s.code for s in plan.sections}
+    result_codes = {r.code for r in plan.results}
+    for item in plan.items:
+        where = f"Позиция {item.code}"
+        if item.kind not in KINDS:
+            bad("plan-bad-kind", f"{where}: вид «{item.kind}» не известен (ожидается: {', '.join(KINDS)}).", item.code)
+        if item.rule not in RULES:
+            bad("plan-bad-rule", f"{where}: правило «{item.rule}» не известно (ожидается: {', '.join(RULES)}).", item.code)
+        if item.schedule not in SCHEDULES:
+            bad("plan-bad-schedule", f"{where}: график «{item.schedule}» не известен.", item.code)
+        if item.section and item.section not in section_codes:
+            bad("plan-unknown-section", f"{where}: раздел {item.section} отсутствует в плане.", item.code)
+        if item.result and item.result not in result_codes:
+            bad("plan-unknown-result", f"{where}: результат {item.result} отсутствует в плане.", item.code)
+        if not item.name.strip():
+            bad("plan-missing-name", f"{where}: не указано наименование.", item.code)
+        if item.rule == "ratio" and sorted(p.role for p in item.parts) != ["denominator", "numerator"]:
+            bad("plan-ratio-parts", f"{where}: для правила «отношение сумм» нужны числитель и знаменатель.", item.code)
+        for y, v in item.targets.items():
+            if v is not None and v < 0:
+                bad("plan-negative-target", f"{where}: цель на {y} год отрицательна ({v}).", item.code)
+    for r in plan.control_ratios:
+        for code in r.left + r.right:
+            if code not in plan.by_code:
+                bad("plan-ratio-unknown-code", f"Контрольное соотношение {r.id}: кода {code} нет в плане.", code)
+        if r.op not in RATIO_OPS or r.severity not in SEVERITIES or not set(r.on) <= set(RATIO_ON):
+            bad("plan-ratio-malformed", f"Контрольное соотношение {r.id}: неверно задан вид, знак или уровень.")
+    seen_ids: set[str] = set()
+    for o in plan.organisations:
+        if o.role not in ROLES:
+            bad("plan-bad-role", f"Организация «{o.short_name}»: роль «{o.role}» не известна.")
+        if o.id in seen_ids:
+            bad("plan-duplicate-organisation", f"Организация с идентификатором «{o.id}» указана дважды.")
+        seen_ids.add(o.id)
+    return out
