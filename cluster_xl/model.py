@@ -106,6 +106,8 @@ class Submission:
     entries: tuple[Entry, ...]
     specialties: tuple[Specialty, ...] = ()
     notes: Mapping[str, str] = field(default_factory=dict)  # row code -> «Примечание» text
+    # Title field -> A1 cell of its value (or where it belongs), for issue locations.
+    title_cells: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,599 @@
+"""One filled college workbook -> a `Submission` whose every value remembers its cell.
+
+The reader finds everything by the labels of the template contract
+(`contract.py`), never by fixed position: rows may move, blank rows and extra
+columns may appear, notes may follow a table, a sheet may be renamed.  It
+judges only whether a cell can be read; whether the figures make sense is the
+business of `checks.py`.  Nothing here raises for bad data: every problem is
+an `Issue`, and a file that cannot be read at all is one `unreadable-file`.
+
+python-calamine reads .xlsx, .xlsm, .xls and .ods alike and is far faster
+than openpyxl, which matters at a few thousand files a month.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Sequence
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from . import contract as c
+from .issues import Issue, Severity
+from .model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
+from .numbers import parse_number
+from .plan import Plan, normalise_code
+
+Row = Sequence[object]
+Grid = Sequence[Row]
+
+# Sheet roles, in the order their issues are reported.
+TITLE, ACTIVITIES, INDICATORS, SPECIALTIES = "title", "activities", "indicators", "specialties"
+SHEET_NAMES = {
+    TITLE: c.SHEET_TITLE,
+    ACTIVITIES: c.SHEET_ACTIVITIES,
+    INDICATORS: c.SHEET_INDICATORS,
+    SPECIALTIES: c.SHEET_SPECIALTIES,
+}
+EXPECTED = "ожидается число, «-» или пустая ячейка"
+# People write "no" in a mark cell in these ways too; they are not worth a warning.
+_MARKS_NO = frozenset({"0", "нет", "-", "–", "—", "no", "false"})
+_LATIN_P = re.compile(r"^p(\d+)$")
+
+
+def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = None) -> ReadResult:
+    """Read one college workbook; never raises for what is inside the file."""
+    path = Path(path)
+    file = display_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _unreadable(path, file, f"файл недоступен ({exc.strerror or exc})")
+    if not data:
+        return _unreadable(path, file, "файл пуст")
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            book = _Book(workbook)
+            return _read_book(book, path, file, hashlib.sha256(data).hexdigest(), plan)
+    except PasswordError:
+        return _unreadable(path, file, "файл защищён паролем")
+    except CalamineError as exc:
+        return _unreadable(path, file, _calamine_reason(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a run of thousands
+        return _unreadable(path, file, f"ошибка при разборе содержимого ({type(exc).__name__}: {exc})")
+    except BaseException as exc:
+        # pyo3 turns a panic inside calamine into PanicException, a BaseException.
+        if type(exc).__name__ != "PanicException":
+            raise
+        return _unreadable(path, file, f"файл повреждён ({exc})")
+
+
+def _unreadable(path: Path, file: str, reason: str) -> ReadResult:
+    message = (
+        f"Файл не удалось прочитать как электронную таблицу: {reason}. "
+        "Откройте файл, сохраните его в формате .xlsx, .xls или .ods и направьте повторно."
+    )
+    return ReadResult(path, None, (Issue("unreadable-file", Severity.ERROR, message, file=file),))
+
+
+def _calamine_reason(exc: Exception) -> str:
+    text = str(exc)
+    if "detect file format" in text.lower():
+        return ("формат файла не распознан (файл повреждён, защищён паролем "
+                "или не является электронной таблицей)")
+    return f"файл повреждён ({text})"
+
+
+# -- the workbook -------------------------------------------------------------
+
+
+class _Book:
+    """Sheet grids read on demand, each starting at A1 whatever is empty."""
+
+    def __init__(self, workbook: CalamineWorkbook):
+        self._workbook = workbook
+        self.names: list[str] = list(workbook.sheet_names)
+        self._grids: dict[str, Grid] = {}
+
+    def grid(self, name: str) -> Grid:
+        if name not in self._grids:
+            sheet = self._workbook.get_sheet_by_name(name)
+            # skip_empty_area=False keeps row 0 / column 0 at A1, so cells keep their address.
+            self._grids[name] = sheet.to_python(skip_empty_area=False)
+        return self._grids[name]
+
+
+@dataclass
+class _Context:
+    file: str
+    plan: Plan
+    issues: list[Issue] = field(default_factory=list)
+
+    def report(self, severity: Severity, code: str, message: str, **where) -> None:
+        self.issues.append(Issue(code, severity, message, file=self.file, **where))
+
+    def error(self, code: str, message: str, **where) -> None:
+        self.report(Severity.ERROR, code, message, **where)
+
+    def warning(self, code: str, message: str, **where) -> None:
+        self.report(Severity.WARNING, code, message, **where)
+
+
+def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> ReadResult:
+    ctx = _Context(file, plan)
+    sheets = _locate_sheets(book, plan)
+    if not sheets:
+        ctx.error("not-a-template",
+                  "Файл не соответствует шаблону отчёта: не найдены листы «"
+                  + "», «".join(SHEET_NAMES.values())
+                  + "». Заполните шаблон, направленный базовой организацией.")
+        return ReadResult(path, None, tuple(ctx.issues))
+    _report_sheets(ctx, sheets)
+    title = _read_title(book.grid(sheets[TITLE])) if TITLE in sheets \
+        else _Title({key: "" for key in c.TITLE_FIELDS})
+    table = _TableState()
+    for role in (ACTIVITIES, INDICATORS):
+        if role in sheets:
+            _read_table(ctx, table, sheets[role], book.grid(sheets[role]))
+    specialties = _read_specialties(ctx, sheets[SPECIALTIES], book.grid(sheets[SPECIALTIES])) \
+        if SPECIALTIES in sheets else ()
+    submission = Submission(
+        file=file,
+        path=path,
+        sha256=sha256,
+        organisation=title.fields["organisation"],
+        period=title.period,
+        title=title.fields,
+        template_version=title.fields["template_version"] or None,
+        entries=tuple(table.entries),
+        specialties=specialties,
+        notes=dict(table.notes),
+        title_cells=title.cells,
+    )
+    return ReadResult(path, submission, tuple(ctx.issues))
+
+
+# -- finding the sheets -------------------------------------------------------
+
+
+def _locate_sheets(book: _Book, plan: Plan) -> dict[str, str]:
+    """Role -> sheet name: by name first, then a renamed sheet by its content."""
+    found: dict[str, str] = {}
+    by_norm = {c.norm_label(n): n for n in reversed(book.names)}
+    for role, name in SHEET_NAMES.items():
+        if c.norm_label(name) in by_norm:
+            found[role] = by_norm[c.norm_label(name)]
+    if len(found) == len(SHEET_NAMES):
+        return found
+    claimed = set(found.values())
+    for name in book.names:
+        if name in claimed or c.norm_label(name) in _OTHER_TEMPLATE_SHEETS:
+            continue
+        try:
+            role = _classify(book.grid(name), plan)
+        except CalamineError:
+            continue  # a chart or macro sheet: not one of ours, and no reason to give up
+        if role and role not in found:
+            found[role] = name
+            claimed.add(name)
+    return found
+
+
+_OTHER_TEMPLATE_SHEETS = {c.norm_label(c.SHEET_INSTRUCTIONS), c.norm_label(c.SHEET_LISTS)}
+
+
+def _classify(grid: Grid, plan: Plan) -> str | None:
+    """Which template sheet a renamed sheet is, judged by what it holds."""
+    labels = _title_labels(grid)
+    if "organisation" in labels and "period" in labels:
+        return TITLE
+    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)))
+    if header is None:
+        return None
+    votes = {ACTIVITIES: 0, INDICATORS: 0, SPECIALTIES: 0}
+    for row in grid[header.row + 1:]:
+        value = _at(row, header.code_col)
+        if c.SPECIALTY_CODE.match(_specialty_code(value)):
+            votes[SPECIALTIES] += 1
+        code = _row_code(value, plan)
+        item = plan.by_code.get(code) or plan.input_codes.get(code)
+        if item is not None:
+            votes[ACTIVITIES if item.kind == "activity" else INDICATORS] += 1
+    best = max(votes, key=votes.get)
+    return best if votes[best] else None
+
+
+def _report_sheets(ctx: _Context, sheets: dict[str, str]) -> None:
+    for role, expected in SHEET_NAMES.items():
+        name = sheets.get(role)
+        if name is None and role == SPECIALTIES:
+            # Only the distinct-count items need this sheet; without them it is optional.
+            computed = ", ".join(i.code for i in ctx.plan.items if i.rule == "distinct")
+            if computed:
+                ctx.warning("missing-sheet",
+                            f"В файле отсутствует лист «{expected}»: показатель {computed} "
+                            "по организации не может быть рассчитан.", sheet=expected)
+        elif name is None:
+            ctx.error("missing-sheet", f"В файле отсутствует лист «{expected}».", sheet=expected)
+        elif c.norm_label(name) != c.norm_label(expected):
+            ctx.warning("renamed-sheet",
+                        f"Лист «{name}» распознан по содержимому как лист «{expected}». "
+                        "Переименовывать листы шаблона не следует.", sheet=name)
+
+
+# -- cells --------------------------------------------------------------------
+
+
+def a1(row: int, col: int) -> str:
+    """Zero-based (row, col) -> 'A1' address."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _at(row: Row, col: int | None) -> object:
+    if col is None or col >= len(row):
+        return None
+    return row[col]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def show(value: object) -> str:
+    """A cell value as a person would see it in a message."""
+    if _blank(value):
+        return ""
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _row_code(value: object, plan: Plan) -> str:
+    """The plan code a code cell stands for, whatever a spreadsheet made of it.
+
+    Excel in a Russian locale turns a retyped «1.1.1» into the date 01.01.2001
+    and «3.1» into 3 January; a dot-decimal locale turns «3.1» into a number.
+    Each reading is tried and the first one the plan knows wins.
+    """
+    candidates = _code_candidates(value)
+    for code in candidates:
+        if code in plan.input_codes or code in plan.by_code or code in plan.heading_codes:
+            return code
+    return candidates[0] if candidates else ""
+
+
+def _code_candidates(value: object) -> list[str]:
+    if _blank(value):
+        return []
+    if isinstance(value, (date, datetime)):
+        d, m, y = value.day, value.month, value.year
+        return [f"{d}.{m}.{y % 100}", f"{d}.{m}", f"{d}.{m}.{y}"]
+    code = normalise_code(value)
+    latin = _LATIN_P.match(code)
+    return [code] + ([f"П{latin.group(1)}"] if latin else [])
+
+
+# -- headers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    code_col: int
+    name_col: int | None
+    note_col: int | None
+    measures: dict[tuple[str, int], int]  # (measure, year) -> column
+    repeated: tuple[tuple[tuple[str, int], int], ...]  # a measure column seen twice
+
+
+def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
+    """The first row with a code label and at least one «План/Факт ГГГГ» column."""
+    for r, row in enumerate(grid):
+        labels = [c.norm_label(v) if isinstance(v, str) else "" for v in row]
+        code_col = next((i for i, t in enumerate(labels) if t and is_code(t)), None)
+        if code_col is None:
+            continue
+        measures: dict[tuple[str, int], int] = {}
+        repeated = []
+        for i, value in enumerate(row):
+            key = c.parse_measure_header(value) if isinstance(value, str) else None
+            if key and key in measures:
+                repeated.append((key, i))
+            elif key:
+                measures[key] = i
+        if measures:
+            return _Header(r, code_col, _label_col(labels, c.HEADER_NAME),
+                           _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated))
+    return None
+
+
+def _label_col(labels: list[str], label: str) -> int | None:
+    key = c.norm_label(label)
+    return next((i for i, t in enumerate(labels) if t.startswith(key)), None)
+
+
+def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
+    for (measure, year), col in header.repeated:
+        first = a1(header.row, header.measures[(measure, year)])
+        label = _measure_label(measure, year)
+        ctx.warning("duplicate-column",
+                    f"Столбец «{label}» встречается на листе повторно (первый — ячейка {first}); "
+                    "учитываются значения только первого столбца.",
+                    sheet=sheet, cell=a1(header.row, col), year=year, value=label)
+    for year in ctx.plan.years:
+        for measure in ("plan", "fact"):
+            if (measure, year) not in header.measures:
+                label = _measure_label(measure, year)
+                ctx.warning("missing-column",
+                            f"На листе «{sheet}» отсутствует столбец «{label}»; "
+                            "значения за этот год не прочитаны.",
+                            sheet=sheet, year=year, value=label)
+
+
+def _measure_label(measure: str, year: int) -> str:
+    return c.header_plan(year) if measure == "plan" else c.header_fact(year)
+
+
+def _missing_header(ctx: _Context, sheet: str, expected: str, severity: Severity) -> None:
+    ctx.report(severity, "missing-header",
+               f"На листе «{sheet}» не найдена строка заголовков таблицы (ячейка «{expected}» "
+               "и столбцы «План ГГГГ», «Факт ГГГГ»); данные листа не прочитаны.", sheet=sheet)
+
+
+# -- title sheet --------------------------------------------------------------
+
+
+def _title_labels(grid: Grid) -> dict[str, tuple[int, int, int | None]]:
+    """Field -> (row, label column, distance to the nearest filled cell right of it)."""
+    found: dict[str, tuple[int, int, int | None]] = {}
+    for r, row in enumerate(grid):
+        fields = [_title_field(v) for v in row]
+        for col, key in enumerate(fields):
+            if key is None or key in found:
+                continue
+            filled = next((i for i in range(col + 1, len(row)) if not _blank(row[i])), None)
+            # The next label's value is not ours.
+            found[key] = (r, col, None if filled is None or fields[filled] else filled - col)
+    return found
+
+
+def _title_field(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = c.norm_label(value).rstrip(":*").strip()
+    if len(text) < 4:
+        return None
+    best, best_len = None, 0
+    for key, label in c.TITLE_FIELDS.items():
+        norm = c.norm_label(label)
+        if (text.startswith(norm) or norm.startswith(text)) and len(norm) > best_len:
+            best, best_len = key, len(norm)
+    return best
+
+
+def _read_title(grid: Grid) -> _Title:
+    found = _title_labels(grid)
+    # A form keeps its values in one column.  The template writes a hint right of
+    # each value cell, so for an empty value the nearest filled cell is the hint;
+    # the shortest distance any label has to a filled cell is the value column.
+    offset = min((d for _, _, d in found.values() if d is not None), default=1)
+    fields = {key: "" for key in c.TITLE_FIELDS}
+    cells: dict[str, str] = {}
+    period = None
+    for key, (r, col, _) in found.items():
+        value = _at(grid[r], col + offset)
+        cells[key] = a1(r, col + offset)
+        if not _blank(value) and _title_field(value) is None:
+            fields[key] = show(value)
+            period = parse_period(value) if key == "period" else period
+    return _Title(fields, period, cells)
+
+
+@dataclass(frozen=True)
+class _Title:
+    fields: dict[str, str]  # every contract field, "" when absent
+    period: Period | None = None
+    cells: dict[str, str] = field(default_factory=dict)  # field -> A1 of its value
+
+
+# -- activities and indicators ------------------------------------------------
+
+
+@dataclass
+class _TableState:
+    """Shared by both table sheets: a code may appear once in the whole file."""
+
+    entries: list[Entry] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    seen: dict[str, str] = field(default_factory=dict)  # code -> where its first row is, in words
+
+
+def _read_table(ctx: _Context, state: _TableState, sheet: str, grid: Grid) -> None:
+    header = _find_header(grid, lambda t: t == c.norm_label(c.HEADER_CODE))
+    if header is None:
+        _missing_header(ctx, sheet, c.HEADER_CODE, Severity.ERROR)
+        return
+    _check_columns(ctx, sheet, header)
+    columns = sorted((col, key) for key, col in header.measures.items() if key[1] in ctx.plan.years)
+    for r in range(header.row + 1, len(grid)):
+        _read_row(ctx, state, sheet, header, columns, r, grid[r])
+
+
+Columns = list[tuple[int, tuple[str, int]]]  # (column, (measure, year)) in sheet order
+
+
+def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, columns: Columns,
+              r: int, row: Row) -> None:
+    raw_code = _at(row, header.code_col)
+    code = _row_code(raw_code, ctx.plan)
+    code_cell = a1(r, header.code_col)
+    parsed = [(col, key, _at(row, col)) for col, key in columns]
+    parsed = [(col, key, value, parse_number(value)) for col, key, value in parsed]
+    numbers = [(col, p) for col, _, _, p in parsed if p.is_number]
+    if code in ctx.plan.input_codes:
+        if code in state.seen:
+            ctx.error("duplicate-code",
+                      f"Код {code} указан повторно (первое вхождение — {state.seen[code]}); "
+                      "значения повторной строки не учтены.",
+                      sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
+            return
+        state.seen[code] = f"лист «{sheet}», ячейка {code_cell}"
+        _take_values(ctx, state, sheet, code, r, parsed)
+        # Only rows a college fills in: the template explains computed rows in this column.
+        _take_note(state, code, _at(row, header.note_col))
+    elif code in ctx.plan.by_code or code in ctx.plan.heading_codes:
+        if numbers:
+            col, p = numbers[0]
+            ctx.warning("value-in-computed-row", _computed_message(ctx.plan, code),
+                        sheet=sheet, cell=a1(r, col), item=code, value=p.raw)
+    elif numbers and code:
+        ctx.error("unknown-code",
+                  f"Код «{show(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
+                  sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
+    elif numbers:
+        ctx.error("missing-code",
+                  f"В строке {r + 1} указаны значения, но не заполнен столбец «{c.HEADER_CODE}»; "
+                  "значения строки не учтены.", sheet=sheet, cell=code_cell)
+
+
+def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int, parsed) -> None:
+    for col, (measure, year), value, p in parsed:
+        cell = a1(r, col)
+        if p.is_number:
+            state.entries.append(Entry(code, year, measure, p.value, Source(ctx.file, sheet, cell)))
+        elif p.kind == "text":
+            what = "план" if measure == "plan" else "факт"
+            ctx.error("not-a-number",
+                      f"Значение «{show(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
+                      f"не является числом: {EXPECTED}.",
+                      sheet=sheet, cell=cell, item=code, year=year, value=show(value))
+
+
+def _take_note(state: _TableState, code: str, value: object) -> None:
+    text = show(value)
+    if text and code not in state.notes:
+        state.notes[code] = text
+
+
+def _computed_message(plan: Plan, code: str) -> str:
+    item = plan.by_code.get(code)
+    if item is None:
+        return (f"Строка {code} является заголовком раздела и не заполняется; "
+                "указанные в ней значения не учтены.")
+    if item.rule == "distinct":
+        source = f"по листу «{c.SHEET_SPECIALTIES}»"
+    else:
+        source = "по строкам " + ", ".join(item.input_codes)
+    return (f"Значение строки {code} рассчитывается автоматически {source}; "
+            "указанные в ней значения не учтены.")
+
+
+# -- specialties --------------------------------------------------------------
+
+
+def _specialty_code(value: object) -> str:
+    # Excel in a Russian locale reads a retyped «13.02.11» as the date 13.02.2011.
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d.%m.%y")
+    return "".join(show(value).split()).rstrip(".")
+
+
+def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty, ...]:
+    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)))
+    if header is None:
+        _missing_header(ctx, sheet, c.HEADER_SPECIALTY_CODE, Severity.WARNING)
+        return ()
+    header = _specialty_name_col(header, grid[header.row])
+    _check_columns(ctx, sheet, header)
+    merged: dict[str, dict] = {}
+    for r in range(header.row + 1, len(grid)):
+        _read_specialty_row(ctx, sheet, header, r, grid[r], merged)
+    return tuple(
+        Specialty(code, m["name"], frozenset(m["plan"]), frozenset(m["fact"]), m["source"])
+        for code, m in merged.items()
+    )
+
+
+def _specialty_name_col(header: _Header, row: Row) -> _Header:
+    """«Наименование профессии, специальности» first; any «Наименование…» will do."""
+    labels = [c.norm_label(v) if isinstance(v, str) else "" for v in row]
+    col = _label_col(labels, c.HEADER_SPECIALTY_NAME)
+    if col is None:
+        return header
+    return _Header(header.row, header.code_col, col, header.note_col, header.measures, header.repeated)
+
+
+def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
+                        merged: dict[str, dict]) -> None:
+    raw = _at(row, header.code_col)
+    if _blank(raw):
+        return
+    code, cell = _specialty_code(raw), a1(r, header.code_col)
+    name = show(_at(row, header.name_col))
+    if not c.SPECIALTY_CODE.match(code):
+        # A line of text under the table is a note, not a malformed code.
+        if name or any(not _blank(_at(row, col)) for col in header.measures.values()):
+            ctx.error("bad-specialty-code",
+                      f"Код «{show(raw)}» не соответствует формату кода профессии, специальности "
+                      "(например, 13.02.11); строка не учтена.",
+                      sheet=sheet, cell=cell, value=show(raw))
+        return
+    marks = _read_marks(ctx, sheet, header, r, row, code)
+    if code in merged:
+        first = merged[code]["source"].cell
+        ctx.warning("duplicate-specialty",
+                    f"Код {code} указан повторно (первое вхождение — ячейка {first}); "
+                    "отметки строк объединены.", sheet=sheet, cell=cell, item=code, value=code)
+        merged[code]["name"] = merged[code]["name"] or name
+    else:
+        merged[code] = {"name": name, "plan": set(), "fact": set(), "source": Source(ctx.file, sheet, cell)}
+    for measure, years in marks.items():
+        merged[code][measure] |= years
+
+
+def _read_marks(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
+                code: str) -> dict[str, set[int]]:
+    marks: dict[str, set[int]] = {"plan": set(), "fact": set()}
+    for (measure, year), col in sorted(header.measures.items(), key=lambda kv: kv[1]):
+        if year not in ctx.plan.years:
+            continue
+        value = _at(row, col)
+        verdict = _mark(value)
+        if verdict:
+            marks[measure].add(year)
+        elif verdict is None:
+            ctx.warning("bad-mark",
+                        f"Отметка «{show(value)}» в ячейке {a1(r, col)} не распознана: наличие "
+                        "отмечается «1», «да» или «+», отсутствие — пустой ячейкой; отметка не учтена.",
+                        sheet=sheet, cell=a1(r, col), item=code, year=year, value=show(value))
+    return marks
+
+
+def _mark(value: object) -> bool | None:
+    """True for yes, False for no or empty, None when it cannot be told."""
+    if _blank(value):
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True if value == 1 else (False if value == 0 else None)
+    if value is True:
+        return True
+    text = c.norm_label(value)
+    if text in c.MARKS_YES:
+        return True
+    if text in _MARKS_NO or value is False:
+        return False
+    return None
