@@ -43,22 +43,30 @@ def check_submission(sub: Submission, plan: Plan, period: Period | None) -> list
 
 
 def _check_title(sub: Submission, plan: Plan, period: Period | None) -> Iterator[Issue]:
-    where = dict(file=sub.file, sheet=SHEET_TITLE)
+    def at(key: str) -> dict:
+        return dict(file=sub.file, sheet=SHEET_TITLE, cell=sub.title_cells.get(key, ""))
+
     for key in REQUIRED_TITLE_FIELDS:
         if not str(sub.title.get(key, "") or "").strip():
             yield error("missing-title-field",
-                        f"На листе «{SHEET_TITLE}» не заполнено поле «{TITLE_FIELDS[key]}».", **where)
+                        f"На листе «{SHEET_TITLE}» не заполнено поле «{TITLE_FIELDS[key]}».", **at(key))
     if sub.organisation.strip():
         org = plan.find_organisation(sub.organisation)
         if org is None:
             yield error("unknown-organisation",
                         f"Организация «{sub.organisation}» не входит в состав кластера; "
                         "ожидается наименование из списка на листе «Титул».",
-                        value=sub.organisation, **where)
+                        value=sub.organisation, **at("organisation"))
         elif not org.submits:
             yield warning("not-a-college",
                           f"Организация «{org.short_name}» — работодатель; отчёт по форме "
-                          "представляют образовательные организации.", value=sub.organisation, **where)
+                          "представляют образовательные организации.",
+                          value=sub.organisation, **at("organisation"))
+    yield from _check_period(sub, plan, period, at("period"))
+    yield from _check_version(sub, plan, at("template_version"))
+
+
+def _check_period(sub: Submission, plan: Plan, period: Period | None, where: dict) -> Iterator[Issue]:
     if sub.title.get("period") and sub.period is None:
         yield error("bad-period",
                     f"Отчётный период «{sub.title['period']}» не распознан; ожидается ГГГГ-ММ, например 2026-10.",
@@ -71,22 +79,25 @@ def _check_title(sub: Submission, plan: Plan, period: Period | None) -> Iterator
         yield error("wrong-period",
                     f"Отчётный период {sub.period} вне срока плана ({plan.years[0]}–{plan.years[-1]} гг.).",
                     value=str(sub.period), **where)
+
+
+def _check_version(sub: Submission, plan: Plan, where: dict) -> Iterator[Issue]:
     version = sub.template_version
     if not version:
         yield warning("unknown-template-version",
                       "Версия шаблона не указана: файл заполнен не по действующему шаблону либо поле удалено.",
                       **where)
-    else:
-        fmt, _, plan_id = version.partition("/")
-        if fmt != TEMPLATE_FORMAT:
-            yield error("template-version",
-                        f"Файл заполнен по шаблону версии {version}, а действующая версия — "
-                        f"{TEMPLATE_FORMAT}/{plan.plan_id}. Заполните действующий шаблон.",
-                        value=version, **where)
-        elif plan_id != plan.plan_id:
-            yield warning("template-plan",
-                          f"Шаблон выпущен для плана «{plan_id}», а свод ведётся по плану «{plan.plan_id}».",
-                          value=version, **where)
+        return
+    fmt, _, plan_id = version.partition("/")
+    if fmt != TEMPLATE_FORMAT:
+        yield error("template-version",
+                    f"Файл заполнен по шаблону версии {version}, а действующая версия — "
+                    f"{TEMPLATE_FORMAT}/{plan.plan_id}. Заполните действующий шаблон.",
+                    value=version, **where)
+    elif plan_id != plan.plan_id:
+        yield warning("template-plan",
+                      f"Шаблон выпущен для плана «{plan_id}», а свод ведётся по плану «{plan.plan_id}».",
+                      value=version, **where)
 
 
 def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterator[Issue]:

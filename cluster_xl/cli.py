@@ -39,6 +39,13 @@ def previous_month(today: date | None = None) -> Period:
     return Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
 
 
+def xlsx_path(ctx, param, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"«{value.name}»: книга записывается в формате .xlsx; "
+                                 "укажите имя файла с расширением .xlsx.")
+    return value
+
+
 def plan_option(f):
     return click.option(
         "--plan", "plan_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -74,7 +81,7 @@ def cli():
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Куда записать шаблон (.xlsx).")
+              callback=xlsx_path, help="Куда записать шаблон (.xlsx).")
 @click.option("--organisation", help="Заранее вписать организацию (краткое наименование из плана).")
 @click.option("--period", type=PeriodType(), help="Заранее вписать отчётный период (ГГГГ-ММ).")
 @plan_option
@@ -102,7 +109,7 @@ def plan_group():
 
 
 @plan_group.command("export")
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path), callback=xlsx_path)
 @plan_option
 def plan_export(output: Path, plan_path: Path | None):
     """Выгрузить план в редактируемую книгу OUTPUT (.xlsx).
@@ -148,7 +155,7 @@ def check(files, period, strict, as_json, plan_path):
 @click.option("--period", type=PeriodType(), default=None,
               help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Куда записать сводную книгу. По умолчанию consolidated_ГГГГ-ММ.xlsx.")
+              callback=xlsx_path, help="Куда записать сводную книгу. По умолчанию consolidated_ГГГГ-ММ.xlsx.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками: такие файлы не входят в свод.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести замечания в формате JSON.")
 @plan_option

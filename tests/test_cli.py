@@ -47,7 +47,7 @@ def test_check_lists_every_problem_with_its_cell_in_russian(plan, tmp_path):
     assert f"Мероприятия!{text_cell}" in out and "[not-a-number]" in out and "двенадцать" in out
     assert f"Мероприятия!{neg_cell}" in out and "[negative-number]" in out
     assert f"Мероприятия!{code_cell}" in out and "[unknown-code]" in out and "9.9.9" in out
-    assert "[wrong-period]" in out and "2026-09" in out
+    assert "Титул!B5" in out and "[wrong-period]" in out and "2026-09" in out
     assert "отклонён" in out
 
 
@@ -97,3 +97,44 @@ def test_template_command_writes_a_prefilled_template(tmp_path):
 def test_template_rejects_an_organisation_outside_the_roster(tmp_path):
     code, _, err = cli_exit(["template", "-o", str(tmp_path / "t.xlsx"), "--organisation", "Нет такой"])
     assert code == 2 and "нет в составе кластера" in err
+
+
+def test_plan_export_then_use_the_edited_plan(tmp_path, generated_examples):
+    plan_file = tmp_path / "план.xlsx"
+    code, out, err = cli_exit(["plan", "export", str(plan_file)])
+    assert code == 0, err
+    wb = load_workbook(plan_file)
+    ws = wb["Позиции"]
+    header = [c.value for c in ws[next(r for r in range(1, 10) if ws.cell(r, 1).value == "Код")]]
+    for row in ws.iter_rows():
+        if row[0].value == "1.1.1":
+            row[header.index("Цель 2026")].value = 30
+    wb.save(plan_file)
+    out_file = tmp_path / "свод.xlsx"
+    code, out, err = cli_exit(["consolidate", str(generated_examples), "--period", "2026-10",
+                               "--plan", str(plan_file), "-o", str(out_file)])
+    # The colleges' targets (25) no longer add up to the edited approved target (30).
+    assert "[targets-mismatch]" in out and "(30)" in out
+    summary = load_workbook(out_file)["Свод"]
+    row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "1.1.1")
+    assert 30 in row
+
+
+def test_a_malformed_plan_is_reported_cell_by_cell(tmp_path):
+    plan_file = tmp_path / "план.xlsx"
+    cli_exit(["plan", "export", str(plan_file)])
+    wb = load_workbook(plan_file)
+    ws = wb["Позиции"]
+    for row in ws.iter_rows():
+        if row[0].value == "1.1.1":
+            row[6].value = "много"
+            bad = row[6].coordinate
+    wb.save(plan_file)
+    code, out, err = cli_exit(["check", "--plan", str(plan_file), str(plan_file)])
+    assert code == 1 and "Traceback" not in err
+    assert f"Позиции!{bad}" in err and "много" in err
+
+
+def test_outputs_must_be_xlsx(tmp_path):
+    code, _, err = cli_exit(["plan", "export", str(tmp_path / "план.ods")])
+    assert code == 2 and ".xlsx" in err
