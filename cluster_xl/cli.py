@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import cli_ru  # noqa: F401  (Russian texts for click's own messages)
+from .cli_ru import Group  # also gives click's own messages in Russian
 from .model import Period, parse_period
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -67,7 +67,7 @@ class Problems(Exception):
     """Raised by a command to end with exit code 1 after printing its report."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cluster-xl", message="%(prog)s, версия %(version)s")
 def cli():
     """Свод ежемесячных отчётов организаций кластера «Профессионалитет».
@@ -109,10 +109,11 @@ def plan_group():
 
 
 @plan_group.command("export")
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path), callback=xlsx_path)
+@click.argument("output", metavar="ФАЙЛ", type=click.Path(dir_okay=False, path_type=Path),
+                callback=xlsx_path)
 @plan_option
 def plan_export(output: Path, plan_path: Path | None):
-    """Выгрузить план в редактируемую книгу OUTPUT (.xlsx).
+    """Выгрузить план в редактируемую книгу ФАЙЛ (.xlsx).
 
     Отредактированную книгу можно указать любой команде параметром --plan.
     """
@@ -123,7 +124,7 @@ def plan_export(output: Path, plan_path: Path | None):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True,
+@click.argument("files", nargs=-1, required=True, metavar="ФАЙЛ...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", type=PeriodType(), default=None,
               help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
@@ -131,7 +132,7 @@ def plan_export(output: Path, plan_path: Path | None):
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в формате JSON.")
 @plan_option
 def check(files, period, strict, as_json, plan_path):
-    """Проверить заполненные файлы FILES до отправки методисту.
+    """Проверить заполненные файлы до отправки методисту.
 
     Выводит каждое замечание с листом и ячейкой. Файлы не изменяются.
     """
@@ -151,7 +152,8 @@ def check(files, period, strict, as_json, plan_path):
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, metavar="ПАПКА_ИЛИ_ФАЙЛ...",
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--period", type=PeriodType(), default=None,
               help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -160,7 +162,7 @@ def check(files, period, strict, as_json, plan_path):
 @click.option("--json", "as_json", is_flag=True, help="Вывести замечания в формате JSON.")
 @plan_option
 def consolidate(inputs, period, output, strict, as_json, plan_path):
-    """Свести отчёты из папок и файлов INPUTS в одну книгу.
+    """Свести отчёты из указанных папок и файлов в одну книгу.
 
     Каждый файл попадает в лист «Источники» со своим статусом; файл с ошибками
     в итоги не входит. Исходные файлы не изменяются.

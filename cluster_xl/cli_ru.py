@@ -61,3 +61,23 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
     _module._ = _ru
     if hasattr(_module, "ngettext"):
         _module.ngettext = _ru_n
+
+
+class Command(click.Command):
+    """A command whose usage line reads «[ПАРАМЕТРЫ]» instead of «[OPTIONS]»."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        super().__init__(*args, **kwargs)
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        kwargs.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]...")
+        super().__init__(*args, **kwargs)
+
+
+Group.group_class = Group

@@ -81,7 +81,7 @@ def test_help_is_in_russian():
     assert code == 0
     assert "Использование:" in out and "Команды" in out and "consolidate" in out
     code, out, _ = cli_exit(["consolidate", "--help"])
-    assert "Свести отчёты" in out and "Параметры" in out and "--period" in out
+    assert "Свести отчёты" in out and "[ПАРАМЕТРЫ]" in out and "Параметры" in out and "--period" in out
 
 
 def test_template_command_writes_a_prefilled_template(tmp_path):
