@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 from . import __version__
 from .checks import check_plan, check_submission, check_totals
 from .consolidate import consolidate
-from .issues import Issue, error, warning
+from .issues import Issue, warning
 from .model import ACCEPTED, REJECTED, REPLACED, SKIPPED, FileOutcome, Period, Report
 from .plan import Plan
 
@@ -155,7 +155,3 @@ def build_report(
     issues = tuple(i for o in outcomes for i in o.issues) + tuple(findings)
     return Report(plan=plan, period=period, files=tuple(outcomes), consolidation=result,
                   issues=issues, generated_on=generated_on or date.today(), tool_version=__version__)
-
-
-def no_inputs_issue(where: str) -> Issue:
-    return error("no-input-files", f"В «{where}» нет файлов для свода.")
