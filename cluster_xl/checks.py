@@ -35,6 +35,8 @@ def check_submission(sub: Submission, plan: Plan, period: Period | None) -> list
     """Everything wrong with one parsed file, collected (never stops at the first)."""
     issues = list(_check_title(sub, plan, period))
     issues += _check_entries(sub, plan, period)
+    issues += _check_units(sub, plan)
+    issues += _check_issued(sub, plan)
     values, cells = _college_values(sub)
     for measure in ("plan", "fact"):
         on = "target" if measure == "plan" else "fact"
@@ -112,6 +114,10 @@ def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterat
             yield warning("fraction",
                           f"Дробное значение {format_ru(e.value, 2)} в строке {e.code} "
                           f"(ед. изм. «{unit}»); ожидается целое число.", **where)
+        elif unit == "%" and e.value > 100:
+            yield error("percent-out-of-range",
+                        f"Значение {format_ru(e.value, 2)} % в строке {e.code} больше 100 %; "
+                        "ожидается процент от 0 до 100.", **where)
         if e.measure == "fact" and period is not None and e.year > period.year:
             yield warning("future-fact",
                           f"Факт за {e.year} год указан в отчёте за {period}: факт будущего года не учитывается "
@@ -133,6 +139,56 @@ def _check_ratio_parts(sub: Submission, plan: Plan) -> Iterator[Issue]:
                         f"Позиция {code}, {year} год, {_MEASURE_WORDS[measure]}: часть ({num.code}: "
                         f"{format_ru(num.value)}) больше целого ({den.code}: {format_ru(den.value)}).",
                         **_where(num.source, num))
+
+
+def _check_units(sub: Submission, plan: Plan) -> Iterator[Issue]:
+    """A unit typed over the template's: the figures may be in other units than planned."""
+    for code, (typed, source) in sub.units.items():
+        expected = _unit_of(plan, code)
+        if typed and expected and unit_key(typed) != unit_key(expected):
+            yield warning("unit-changed",
+                          f"В строке {code} единица измерения изменена на «{typed}», а по плану — "
+                          f"«{expected}»: значения строки учитываются как «{expected}». Верните "
+                          "единицу измерения шаблона и проверьте значения.",
+                          file=source.file, sheet=source.sheet, cell=source.cell, item=code, value=typed)
+
+
+# Spellings of one unit; anything else is another unit.
+_UNIT_SPELLINGS = {
+    "чел": ("чел", "человек", "человека", "челов"),
+    "ед": ("ед", "единиц", "единица", "единицы"),
+    "тысруб": ("тысруб", "тысрублей", "тысячрублей", "тысячруб"),
+    "%": ("%", "процент", "процентов", "проц"),
+}
+_UNIT_KEYS = {spelling: key for key, spellings in _UNIT_SPELLINGS.items() for spelling in spellings}
+
+
+def unit_key(text: str) -> str:
+    """«Тыс. руб.», «тыс.руб», «тысяч рублей» -> «тысруб»: one key per unit."""
+    compact = "".join(ch for ch in text.lower().replace("ё", "е") if ch not in " .,\u00a0")
+    return _UNIT_KEYS.get(compact, compact)
+
+
+def _check_issued(sub: Submission, plan: Plan) -> Iterator[Issue]:
+    """Targets the template was issued with (hidden «Контроль» sheet) must come back unchanged."""
+    typed = {(e.code, e.year): e for e in sub.entries if e.measure == "plan"}
+    for (code, year), issued in sorted(sub.issued.items()):
+        entry = typed.get((code, year))
+        now = entry.value if entry else None
+        if now == issued or (now is not None and issued is not None and abs(now - issued) < 1e-9):
+            continue
+        source = entry.source if entry else sub.cells.get((code, year, "plan"))
+        where = dict(file=sub.file, item=code, year=year, value=format_ru(now, 2) if entry else "")
+        if source is not None:
+            where.update(sheet=source.sheet, cell=source.cell)
+        yield error("plan-changed",
+                    f"План {year} года в строке {code} изменён: в файле — {_target_words(now)}, "
+                    f"а в выданном шаблоне — {_target_words(issued)}. Плановые значения "
+                    "организации не изменяются; верните выданное значение.", **where)
+
+
+def _target_words(value: float | None) -> str:
+    return "«-» (не планируется) или пусто" if value is None else format_ru(value, 2)
 
 
 def _unit_of(plan: Plan, code: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -32,6 +32,20 @@ class PeriodType(click.ParamType):
         if period is None:
             self.fail(f"«{value}» — не отчётный период; ожидается ГГГГ-ММ, например 2026-10.", param, ctx)
         return period
+
+
+class DateType(click.ParamType):
+    name = "ДД.ММ.ГГГГ"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(str(value).strip(), fmt).date()
+            except ValueError:
+                continue
+        self.fail(f"«{value}» — не дата; ожидается ДД.ММ.ГГГГ, например 05.11.2026.", param, ctx)
 
 
 def previous_month(today: date | None = None) -> Period:
@@ -63,6 +77,20 @@ def load(plan_path: Path | None):
         raise click.ClickException("\n".join(lines)) from None
 
 
+def _positive(ctx, param, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter(f"«{value}» — ожидается целое число не меньше 1.")
+    return value
+
+
+def jobs_option(f):
+    return click.option(
+        "--jobs", "jobs", type=int, default=None, metavar="N", callback=_positive,
+        help="Сколько файлов читать одновременно (процессов). По умолчанию — по числу ядер "
+             "процессора; 1 — по одному в основном процессе. Файл, на котором программа чтения "
+             "аварийно завершилась, отклоняется, остальные сводятся.")(f)
+
+
 class Problems(Exception):
     """Raised by a command to end with exit code 1 after printing its report."""
 
@@ -84,13 +112,20 @@ def cli():
               callback=xlsx_path, help="Куда записать шаблон (.xlsx).")
 @click.option("--organisation", help="Заранее вписать организацию (краткое наименование из плана).")
 @click.option("--period", type=PeriodType(), help="Заранее вписать отчётный период (ГГГГ-ММ).")
+@click.option("--targets-from", "targets_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Вписать и закрепить плановые значения организации из её отчёта (например, "
+                   "за прошлый месяц); изменённый колледжем план будет отмечен при своде.")
 @plan_option
-def template(output: Path, organisation: str | None, period: Period | None, plan_path: Path | None):
+def template(output: Path, organisation: str | None, period: Period | None, targets_from: Path | None,
+             plan_path: Path | None):
     """Выпустить шаблон отчёта для заполнения колледжем."""
     from .template import Filling, write_template
 
     plan = load(plan_path)
-    title = {}
+    title, targets = {}, {}
+    if targets_from is not None:
+        organisation_in_file, targets = _issued_targets(targets_from, plan)
+        organisation = organisation or organisation_in_file
     if organisation:
         org = plan.find_organisation(organisation)
         if org is None:
@@ -99,8 +134,23 @@ def template(output: Path, organisation: str | None, period: Period | None, plan
         title["organisation"] = org.short_name
     if period:
         title["period"] = str(period)
-    path = write_template(plan, output, Filling(title=title) if title else None)
+    filling = Filling(title=title, values=targets, lock_plan=targets_from is not None)
+    path = write_template(plan, output, filling if title or targets_from else None)
     click.echo(f"Шаблон записан: {path}")
+
+
+def _issued_targets(path: Path, plan) -> tuple[str, dict]:
+    """The organisation and the «План ГГГГ» values of a college's report that reads cleanly."""
+    from .reader import read_submission
+    from .render import issue_line
+
+    result = read_submission(path, plan)
+    errors = [i for i in result.issues if i.is_error]
+    if result.submission is None or errors:
+        lines = [issue_line(i) for i in errors or result.issues]
+        raise click.ClickException("\n".join([f"Плановые значения не взяты из «{path.name}»:"] + lines))
+    sub = result.submission
+    return sub.organisation, {(e.code, e.year, "plan"): e.value for e in sub.entries if e.measure == "plan"}
 
 
 @cli.group("plan")
@@ -130,25 +180,46 @@ def plan_export(output: Path, plan_path: Path | None):
               help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в формате JSON.")
+@click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Записать копию файла (.xlsx), в которой ячейки с замечаниями выделены цветом "
+                   "и снабжены примечаниями; первый лист «Замечания» перечисляет все замечания. "
+                   "Только для одного файла.")
+@jobs_option
 @plan_option
-def check(files, period, strict, as_json, plan_path):
+def check(files, period, strict, as_json, annotated, jobs, plan_path):
     """Проверить заполненные файлы до отправки методисту.
 
     Выводит каждое замечание с листом и ячейкой. Файлы не изменяются.
     """
-    from .pipeline import process_file
+    from .parallel import process_files
     from .render import console_report, json_report
 
+    if annotated is not None and len(files) != 1:
+        raise click.UsageError("Параметр --annotate применяется к одному файлу; укажите один ФАЙЛ.")
     plan = load(plan_path)
     period = period or previous_month()
-    outcomes = [process_file(Path(f), plan, period, strict) for f in files]
+    outcomes = process_files([Path(f) for f in files], plan, period, strict, jobs=jobs)
     if as_json:
         click.echo(json_report(outcomes, period=str(period)))
     else:
         click.echo(console_report(outcomes))
+    annotated_ok = annotated is None or _annotate(Path(files[0]), outcomes[0].issues, annotated)
     problems = any(o.status != "accepted" for o in outcomes)
-    if problems:
+    if problems or not annotated_ok:
         raise Problems()
+
+
+def _annotate(path: Path, issues, out: Path) -> bool:
+    """The copy with marks; its failure is reported, never raised (exit code 1)."""
+    from .annotate import AnnotateError, annotate
+
+    try:
+        annotate(path, issues, out)
+    except AnnotateError as exc:
+        click.echo(f"Копия с пометками не записана: {exc}", err=True)
+        return False
+    click.echo(f"Копия файла с пометками записана: {out}", err=True)
+    return True
 
 
 @cli.command()
@@ -160,16 +231,26 @@ def check(files, period, strict, as_json, plan_path):
               callback=xlsx_path, help="Куда записать сводную книгу. По умолчанию consolidated_ГГГГ-ММ.xlsx.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками: такие файлы не входят в свод.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести замечания в формате JSON.")
+@click.option("--previous", "previous_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Сводная книга прошлого месяца: показать изменения с тех пор по позициям и "
+                   "организациям и отметить позиции, где факт уменьшился.")
+@click.option("--pdf", "as_pdf", is_flag=True,
+              help="Записать рядом с книгой PDF печатных листов (нужен LibreOffice).")
+@click.option("--date", "formed_on", type=DateType(), default=None,
+              help="Дата формирования отчёта (ДД.ММ.ГГГГ). По умолчанию — самая поздняя дата "
+                   "заполнения принятых файлов, а без неё — последний день отчётного месяца.")
+@jobs_option
 @plan_option
-def consolidate(inputs, period, output, strict, as_json, plan_path):
+def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, formed_on, jobs, plan_path):
     """Свести отчёты из указанных папок и файлов в одну книгу.
 
     Каждый файл попадает в лист «Источники» со своим статусом; файл с ошибками
-    в итоги не входит. Исходные файлы не изменяются.
+    в итоги не входит. Исходные файлы не изменяются. Одни и те же файлы дают
+    побайтно одинаковую книгу: её SHA-256 можно указать в письме.
     """
+    from .parallel import default_jobs
     from .pipeline import build_report, collect_inputs
     from .render import console_report, json_report
-    from .writer import write_report
 
     plan = load(plan_path)
     period = period or previous_month()
@@ -178,7 +259,13 @@ def consolidate(inputs, period, output, strict, as_json, plan_path):
         raise click.UsageError("В указанных папках нет файлов для свода.")
     with click.progressbar(length=len(files), label="Чтение файлов", file=sys.stderr,
                            show_pos=True) as bar:
-        report = build_report(plan, files, period, strict=strict, progress=lambda _: bar.update(1))
+        report = build_report(plan, files, period, strict=strict, generated_on=formed_on,
+                              progress=lambda _: bar.update(1), jobs=jobs or default_jobs())
+    from .writer import write_report  # pandas: after the worker processes have been started
+    if previous_path is not None:
+        from .previous import compare_with_previous
+
+        report = compare_with_previous(report, previous_path)
     output = output or Path(f"consolidated_{period}.xlsx")
     write_report(report, output)
     outcomes = report.files
@@ -190,9 +277,23 @@ def consolidate(inputs, period, output, strict, as_json, plan_path):
         click.echo(console_report(outcomes, findings))
         accepted = sum(o.status == "accepted" for o in outcomes)
         click.echo(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {len(outcomes)}.")
+    pdf_written = not as_pdf or _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json)
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
-    if failed or (strict and report.issues):
+    if failed or (strict and report.issues) or not pdf_written:
         raise Problems()
+
+
+def _write_pdf(report, path: Path, quiet: bool) -> bool:
+    """The PDF beside the workbook; a missing LibreOffice is a message, not a traceback."""
+    from .pdf import PdfError, write_pdf
+
+    try:
+        write_pdf(report, path)
+    except PdfError as exc:
+        click.echo(str(exc), err=True)
+        return False
+    click.echo(f"PDF записан: {path}", err=quiet)
+    return True
 
 
 def main(argv=None) -> None:

@@ -15,7 +15,7 @@ Frames produced (column contracts the writer relies on):
     numerator, denominator   the summed parts of a ratio item (NaN otherwise)
 
 `by_college` — one row per college × item for the report year:
-    org_id, organisation, code, plan, fact, pct, status
+    org_id, organisation, code, plan, fact, pct, expected, status
 
 `entries` — every accepted number, traceable to its cell:
     org_id, organisation, item, code, year, measure, value, file, sheet, cell
@@ -263,11 +263,12 @@ def _by_college(plan, entries, marks, accepted, period) -> pd.DataFrame:
     grid["pct"] = grid["fact"] / grid["plan"].where(grid["plan"] > 0) * 100
     own = grid.rename(columns={"plan": "target"})
     prev = own["prev"].fillna(0.0)  # the college's own target for last year
-    _, grid["status"] = _status(own, prev, period, plan.settings.on_track_tolerance)
+    grid["expected"], grid["status"] = _status(own, prev, period, plan.settings.on_track_tolerance)
     order = {o.id: n for n, o in enumerate(plan.organisations)}
     grid["_o"] = grid["org_id"].map(order).fillna(len(order))
     grid = grid.sort_values(["_o", "organisation", "order"])
-    return grid[["org_id", "organisation", "code", "plan", "fact", "pct", "status"]].reset_index(drop=True)
+    columns = ["org_id", "organisation", "code", "plan", "fact", "pct", "expected", "status"]
+    return grid[columns].reset_index(drop=True)
 
 
 # -- findings ----------------------------------------------------------------

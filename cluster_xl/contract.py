@@ -19,6 +19,11 @@ SHEET_ACTIVITIES = "Мероприятия"
 SHEET_INDICATORS = "Показатели"
 SHEET_SPECIALTIES = "Специальности"
 SHEET_LISTS = "Списки"  # hidden: the roster and the periods for drop-down lists
+# Hidden, only in a template issued with the college's own targets filled in
+# (Filling.lock_plan): code, year and the target as issued, one row each, so a
+# changed target can be told from the one issued.
+SHEET_CONTROL = "Контроль"
+CONTROL_HEADER = ("Код", "Год", "План")
 
 # Title sheet: a label in one cell, the value in the cell to its right.
 TITLE_FIELDS: dict[str, str] = {

@@ -108,6 +108,13 @@ class Submission:
     notes: Mapping[str, str] = field(default_factory=dict)  # row code -> «Примечание» text
     # Title field -> A1 cell of its value (or where it belongs), for issue locations.
     title_cells: Mapping[str, str] = field(default_factory=dict)
+    # Row code -> the «Ед. изм.» text in the college's row, and where it is.
+    units: Mapping[str, tuple[str, Source]] = field(default_factory=dict)
+    # (row code, year, measure) -> the cell for it, whether filled in or not.
+    cells: Mapping[tuple[str, int, str], Source] = field(default_factory=dict)
+    # (row code, year) -> the target the template was issued with (None for «-»),
+    # from the hidden «Контроль» sheet of a template issued with targets filled in.
+    issued: Mapping[tuple[str, int], float | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,7 @@ class Report:
     issues: tuple[Issue, ...]  # per-file issues and cluster-level findings, in display order
     generated_on: date
     tool_version: str
+    previous: "MonthChange | None" = None  # last month's figures (--previous), see previous.py
 
 
 from typing import TYPE_CHECKING  # noqa: E402
@@ -166,3 +174,4 @@ from typing import TYPE_CHECKING  # noqa: E402
 if TYPE_CHECKING:  # pragma: no cover
     from .consolidate import Consolidation
     from .plan import Plan
+    from .previous import MonthChange

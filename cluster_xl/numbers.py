@@ -69,7 +69,10 @@ def parse_number(cell: object) -> Parsed:
     compact = body.replace(" ", "")
     if _NUMBER.match(compact):
         # A comma is the Russian decimal separator; a dot is accepted too.
-        return Parsed("number", float(compact.replace(",", ".")), raw=text)
+        value = float(compact.replace(",", "."))
+        # 400 typed digits overflow to infinity: not a number anyone meant.
+        if math.isfinite(value):
+            return Parsed("number", value, raw=text)
     return Parsed("text", raw=text)
 
 

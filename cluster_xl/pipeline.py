@@ -10,6 +10,8 @@ counts and the earlier is listed as replaced.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +19,6 @@ from typing import Callable, Iterable, Sequence
 
 from . import __version__
 from .checks import check_plan, check_submission, check_totals
-from .consolidate import consolidate
 from .issues import Issue, warning
 from .model import ACCEPTED, REJECTED, REPLACED, SKIPPED, FileOutcome, Period, Report
 from .plan import Plan
@@ -72,10 +73,17 @@ def _skip_reason(path: Path) -> Issue | None:
 
 
 def _sha256(path: Path) -> str:
+    """In chunks, and only of a regular file: a device or a pipe would never end."""
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
     except OSError:
         return ""
+    return digest.hexdigest()
 
 
 def resolve_duplicates(outcomes: Sequence[FileOutcome]) -> list[FileOutcome]:
@@ -141,17 +149,40 @@ def build_report(
     strict: bool = False,
     generated_on: date | None = None,
     progress: Callable[[Path], None] | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """The whole monthly job without writing anything."""
-    outcomes = []
-    for path in collect_inputs(inputs):
-        outcomes.append(process_file(path, plan, period, strict))
-        if progress:
-            progress(path)
+    """The whole monthly job without writing anything.
+
+    jobs: worker processes reading the files (`parallel.py`); 1 reads them here,
+    one after another.  Either way the report is the same.  The submissions in
+    it keep what consolidation needs, not every template cell's address.
+    """
+    from .consolidate import consolidate  # pandas: imported after the workers have started
+    from .parallel import process_files
+
+    outcomes = process_files(collect_inputs(inputs), plan, period, strict, jobs=jobs, lean=True,
+                             progress=progress)
     outcomes = resolve_duplicates(outcomes)
     result = consolidate(plan, outcomes, period)
     findings = check_plan(plan) + list(result.findings) + check_totals(plan, result.totals, period)
     findings += missing_colleges(plan, outcomes)
     issues = tuple(i for o in outcomes for i in o.issues) + tuple(findings)
     return Report(plan=plan, period=period, files=tuple(outcomes), consolidation=result,
-                  issues=issues, generated_on=generated_on or date.today(), tool_version=__version__)
+                  issues=issues, generated_on=generated_on or document_date(period, outcomes),
+                  tool_version=__version__)
+
+
+def document_date(period: Period, outcomes: Sequence[FileOutcome]) -> date:
+    """The date a report is formed on, from its inputs, so the same files give the same bytes.
+
+    The latest «Дата заполнения» of an accepted file, as long as it is plausible
+    (within the report month or the three months after it); else the last day of
+    the month.  `--date` overrides it.
+    """
+    end = period.end_date
+    latest = date.fromordinal(end.toordinal() + 92)
+    first = date(period.year, period.month, 1)
+    filled = [_parse_date(o.submission.title.get("filled_on")) for o in outcomes
+              if o.status == ACCEPTED and o.submission is not None]
+    plausible = [d for d in filled if d is not None and first <= d <= latest]
+    return max(plausible, default=end)

@@ -141,10 +141,22 @@ class ClusterInfo:
     document: str = ""
 
 
+ATTACHMENT_LINE = "Приложение к письму от ____________ № ________"
+
+
 @dataclass(frozen=True)
 class Settings:
+    """Thresholds and the words of the printed report; additive, each with a default."""
+
     # A fact within this share below the schedule still counts as "on track".
     on_track_tolerance: float = 0.1
+    # A fact smaller than last month's by more than this share is flagged (went-backwards).
+    backwards_tolerance: float = 0.0
+    # The signature block of the printed report (ГОСТ Р 7.0.97: position, signature, name).
+    signatory_position: str = ""
+    signatory_name: str = ""
+    # The attachment mark in the top right corner of the first page of each printed sheet.
+    attachment_line: str = ATTACHMENT_LINE
 
 
 @dataclass(frozen=True)
@@ -190,12 +202,17 @@ class Plan:
     def find_organisation(self, text: str) -> Organisation | None:
         """Match what a college typed against full name, short name or id."""
         key = normalise_name(text)
-        if not key:
-            return None
+        return self._organisation_index.get(key) if key else None
+
+    @cached_property
+    def _organisation_index(self) -> dict[str, Organisation]:
+        # A national roster has thousands of organisations: look up, never scan.
+        # The first organisation in roster order wins a name two of them share.
+        index: dict[str, Organisation] = {}
         for org in self.organisations:
-            if key in (normalise_name(org.name), normalise_name(org.short_name), org.id.lower()):
-                return org
-        return None
+            for key in (normalise_name(org.name), normalise_name(org.short_name), org.id.lower()):
+                index.setdefault(key, org)
+        return index
 
 
 def normalise_name(text: str | None) -> str:

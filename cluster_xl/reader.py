@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
+from . import guard
 from .issues import Issue, Severity
 from .model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from .numbers import parse_number
@@ -51,17 +52,17 @@ def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = 
     path = Path(path)
     file = display_name or path.name
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _unreadable(path, file, f"файл недоступен ({exc.strerror or exc})")
-    if not data:
-        return _unreadable(path, file, "файл пуст")
+        # Sizes and shapes are checked before calamine sees a byte (guard.py).
+        inspection = guard.inspect(path)
+    except guard.Refusal as refusal:
+        return ReadResult(path, None, (refused(refusal, file),))
+    data = inspection.data
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            book = _Book(workbook)
+            book = _Book(workbook, inspection.formula_cells)
             return _read_book(book, path, file, hashlib.sha256(data).hexdigest(), plan)
     except PasswordError:
-        return _unreadable(path, file, "файл защищён паролем")
+        return ReadResult(path, None, (refused(guard.Refusal(guard.PASSWORD, "файл защищён паролем"), file),))
     except CalamineError as exc:
         return _unreadable(path, file, _calamine_reason(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a run of thousands
@@ -74,11 +75,21 @@ def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = 
 
 
 def _unreadable(path: Path, file: str, reason: str) -> ReadResult:
-    message = (
-        f"Файл не удалось прочитать как электронную таблицу: {reason}. "
-        "Откройте файл, сохраните его в формате .xlsx, .xls или .ods и направьте повторно."
-    )
-    return ReadResult(path, None, (Issue("unreadable-file", Severity.ERROR, message, file=file),))
+    return ReadResult(path, None, (refused(guard.Refusal(guard.UNREADABLE, reason), file),))
+
+
+def refused(refusal: guard.Refusal, file: str) -> Issue:
+    """The one issue of a file no reader may open, in words the sender can act on."""
+    if refusal.code == guard.PASSWORD:
+        message = ("Файл защищён паролем, поэтому его нельзя прочитать. Снимите пароль "
+                   "(сохраните книгу без пароля на открытие) и направьте файл повторно.")
+    elif refusal.code == guard.TOO_LARGE:
+        message = (f"Файл отклонён без чтения: {refusal.reason}. Проверьте, что отправлен "
+                   "заполненный шаблон отчёта, и направьте его повторно.")
+    else:
+        message = (f"Файл не удалось прочитать как электронную таблицу: {refusal.reason}. "
+                   "Откройте файл, сохраните его в формате .xlsx, .xls или .ods и направьте повторно.")
+    return Issue(refusal.code, Severity.ERROR, message, file=file)
 
 
 def _calamine_reason(exc: Exception) -> str:
@@ -95,10 +106,12 @@ def _calamine_reason(exc: Exception) -> str:
 class _Book:
     """Sheet grids read on demand, each starting at A1 whatever is empty."""
 
-    def __init__(self, workbook: CalamineWorkbook):
+    def __init__(self, workbook: CalamineWorkbook, formula_cells: Mapping[str, frozenset[str]] = {}):
         self._workbook = workbook
         self.names: list[str] = list(workbook.sheet_names)
         self._grids: dict[str, Grid] = {}
+        # Sheet -> cells holding a formula with no cached value (guard.py found them).
+        self.formula_cells = formula_cells
 
     def grid(self, name: str) -> Grid:
         if name not in self._grids:
@@ -113,6 +126,16 @@ class _Context:
     file: str
     plan: Plan
     issues: list[Issue] = field(default_factory=list)
+    formula_cells: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def formula_without_value(self, sheet: str, cell: str, what: str, **where) -> None:
+        """A cell we need whose formula was never computed reads as empty: say so."""
+        if cell in self.formula_cells.get(sheet, ()):
+            self.error("formula-without-value",
+                       f"В ячейке {cell} ({what}) формула без вычисленного значения — откройте "
+                       "и сохраните файл в табличном редакторе (Excel, LibreOffice Calc, Р7-Офис, "
+                       "МойОфис), чтобы значения были рассчитаны, и направьте его повторно.",
+                       sheet=sheet, cell=cell, **where)
 
     def report(self, severity: Severity, code: str, message: str, **where) -> None:
         self.issues.append(Issue(code, severity, message, file=self.file, **where))
@@ -125,7 +148,7 @@ class _Context:
 
 
 def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> ReadResult:
-    ctx = _Context(file, plan)
+    ctx = _Context(file, plan, formula_cells=book.formula_cells)
     sheets = _locate_sheets(book, plan)
     if not sheets:
         ctx.error("not-a-template",
@@ -136,6 +159,9 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
     _report_sheets(ctx, sheets)
     title = _read_title(book.grid(sheets[TITLE])) if TITLE in sheets \
         else _Title({key: "" for key in c.TITLE_FIELDS})
+    for key, cell in title.cells.items():
+        if not title.fields[key]:
+            ctx.formula_without_value(sheets[TITLE], cell, f"поле «{c.TITLE_FIELDS[key]}»")
     table = _TableState()
     for role in (ACTIVITIES, INDICATORS):
         if role in sheets:
@@ -154,6 +180,9 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
         specialties=specialties,
         notes=dict(table.notes),
         title_cells=title.cells,
+        units=dict(table.units),
+        cells=dict(table.cells),
+        issued=_read_control(book, ctx),
     )
     return ReadResult(path, submission, tuple(ctx.issues))
 
@@ -184,7 +213,7 @@ def _locate_sheets(book: _Book, plan: Plan) -> dict[str, str]:
     return found
 
 
-_OTHER_TEMPLATE_SHEETS = {c.norm_label(c.SHEET_INSTRUCTIONS), c.norm_label(c.SHEET_LISTS)}
+_OTHER_TEMPLATE_SHEETS = {c.norm_label(n) for n in (c.SHEET_INSTRUCTIONS, c.SHEET_LISTS, c.SHEET_CONTROL)}
 
 
 def _classify(grid: Grid, plan: Plan) -> str | None:
@@ -298,6 +327,7 @@ class _Header:
     note_col: int | None
     measures: dict[tuple[str, int], int]  # (measure, year) -> column
     repeated: tuple[tuple[tuple[str, int], int], ...]  # a measure column seen twice
+    unit_col: int | None = None
 
 
 def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
@@ -317,7 +347,8 @@ def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
                 measures[key] = i
         if measures:
             return _Header(r, code_col, _label_col(labels, c.HEADER_NAME),
-                           _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated))
+                           _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated),
+                           _label_col(labels, c.HEADER_UNIT))
     return None
 
 
@@ -420,6 +451,8 @@ class _TableState:
     entries: list[Entry] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     seen: dict[str, str] = field(default_factory=dict)  # code -> where its first row is, in words
+    units: dict[str, tuple[str, Source]] = field(default_factory=dict)  # «Ед. изм.» as typed
+    cells: dict[tuple[str, int, str], Source] = field(default_factory=dict)  # filled or not
 
 
 def _read_table(ctx: _Context, state: _TableState, sheet: str, grid: Grid) -> None:
@@ -452,6 +485,9 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
                       sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
             return
         state.seen[code] = f"лист «{sheet}», ячейка {code_cell}"
+        if header.unit_col is not None:
+            unit_cell = a1(r, header.unit_col)
+            state.units[code] = (show(_at(row, header.unit_col)), Source(ctx.file, sheet, unit_cell))
         _take_values(ctx, state, sheet, code, r, parsed)
         # Only rows a college fills in: the template explains computed rows in this column.
         _take_note(state, code, _at(row, header.note_col))
@@ -473,6 +509,10 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
 def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int, parsed) -> None:
     for col, (measure, year), value, p in parsed:
         cell = a1(r, col)
+        state.cells[(code, year, measure)] = Source(ctx.file, sheet, cell)
+        if p.kind == "empty":
+            what = f"строка {code}, {'план' if measure == 'plan' else 'факт'} {year}"
+            ctx.formula_without_value(sheet, cell, what, item=code, year=year)
         if p.is_number:
             state.entries.append(Entry(code, year, measure, p.value, Source(ctx.file, sheet, cell)))
         elif p.kind == "text":
@@ -500,6 +540,28 @@ def _computed_message(plan: Plan, code: str) -> str:
         source = "по строкам " + ", ".join(item.input_codes)
     return (f"Значение строки {code} рассчитывается автоматически {source}; "
             "указанные в ней значения не учтены.")
+
+
+# -- the targets a template was issued with -----------------------------------
+
+
+def _read_control(book: _Book, ctx: _Context) -> dict[tuple[str, int], float | None]:
+    """(code, year) -> the target as issued (None for «-»), from the hidden «Контроль»."""
+    name = next((n for n in book.names if c.norm_label(n) == c.norm_label(c.SHEET_CONTROL)), None)
+    if name is None:
+        return {}
+    try:
+        grid = book.grid(name)
+    except CalamineError:
+        return {}
+    issued: dict[tuple[str, int], float | None] = {}
+    for row in grid[1:]:
+        code = _row_code(_at(row, 0), ctx.plan)
+        year = parse_number(_at(row, 1))
+        target = parse_number(_at(row, 2))
+        if code in ctx.plan.input_codes and year.is_number and target.kind in ("number", "none"):
+            issued[(code, int(year.value))] = target.value
+    return issued
 
 
 # -- specialties --------------------------------------------------------------
@@ -534,7 +596,8 @@ def _specialty_name_col(header: _Header, row: Row) -> _Header:
     col = _label_col(labels, c.HEADER_SPECIALTY_NAME)
     if col is None:
         return header
-    return _Header(header.row, header.code_col, col, header.note_col, header.measures, header.repeated)
+    return _Header(header.row, header.code_col, col, header.note_col, header.measures, header.repeated,
+                   header.unit_col)
 
 
 def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,

@@ -47,6 +47,8 @@ FORMATS: dict[str, dict] = {
     "cell": _LOCKED,
     "unit": {**_LOCKED, "align": "center"},
     "computed": {**_LOCKED, "bg_color": "#D9D9D9", "italic": True, "font_color": "#404040"},
+    "issued_count": {**_LOCKED, "bg_color": "#E2EFDA", "num_format": "#,##0"},
+    "issued_money": {**_LOCKED, "bg_color": "#E2EFDA", "num_format": "#,##0.0##"},
     "label": {**_LOCKED, "bold": True},
     "input_count": {**_INPUT, "num_format": "#,##0"},
     "input_money": {**_INPUT, "num_format": "#,##0.0##"},
@@ -81,6 +83,9 @@ class Filling:
         default_factory=tuple
     )
     notes: Mapping[str, str] = field(default_factory=dict)
+    # The «План ГГГГ» values are the college's approved targets: locked, and
+    # recorded on the hidden «Контроль» sheet so that a change is reported.
+    lock_plan: bool = False
 
 
 def write_template(plan: Plan, path: str | Path, filling: Filling | None = None) -> Path:
@@ -143,7 +148,22 @@ def _build(plan: Plan, filename: str, filling: Filling) -> None:
         _write_items(wb.add_worksheet(sheet), st, plan, heading, items, filling)
     _write_specialties(wb.add_worksheet(c.SHEET_SPECIALTIES), st, plan, filling)
     lists.write(wb.add_worksheet(c.SHEET_LISTS), st)
+    if filling.lock_plan:
+        _write_control(wb.add_worksheet(c.SHEET_CONTROL), plan, filling)
     wb.close()
+
+
+def _write_control(ws, plan: Plan, filling: Filling) -> None:
+    """The targets as issued: what `plan-changed` compares the returned file with."""
+    ws.write_row(0, 0, c.CONTROL_HEADER)
+    issued = sorted((code, year, value) for (code, year, measure), value in filling.values.items()
+                    if measure == "plan" and value is not None)
+    for row, (code, year, value) in enumerate(issued, start=1):
+        ws.write_string(row, 0, code)
+        ws.write_number(row, 1, year)
+        _write_value(ws, row, 2, value, None)
+    ws.hide()
+    ws.protect("", PROTECTION)
 
 
 def _print_setup(ws, plan: Plan, landscape: bool, repeat_row: int | None = None) -> None:
@@ -458,9 +478,13 @@ def _write_row(ws, st, row: int, line: _Row, columns, filling: Filling) -> None:
             ws.write_blank(row, col, None, st["computed"])
         ws.write_string(row, width, line.note, st["computed"])
         return
-    number = st["input_money"] if "руб" in line.unit else st["input_count"]
+    money = "руб" in line.unit
+    number = st["input_money"] if money else st["input_count"]
+    issued = st["issued_money"] if money else st["issued_count"]
     for col, (year, measure, _) in enumerate(columns, start=3):
-        _write_value(ws, row, col, filling.values.get((line.code, year, measure)), number)
+        value = filling.values.get((line.code, year, measure))
+        locked = filling.lock_plan and measure == "plan" and value is not None
+        _write_value(ws, row, col, value, issued if locked else number)
     _write_value(ws, row, width, filling.notes.get(line.code), st["input_text"])
 
 

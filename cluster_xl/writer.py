@@ -1,10 +1,17 @@
 """The consolidated workbook: a Report -> one formatted .xlsx, ready to print and sign.
 
-Seven sheets, each with the same title block, a header row repeated on every
-printed page and frozen on screen.  Every format is named once in `STYLES`;
-a cell's format is a combination of names (`"int"` + `"achieved"`), created
-once per combination.  Text that came from a college is always written with
-`write_string`: a name starting with "=" stays a name, never a formula.
+Every sheet has the same title block and page setup (ГОСТ Р 7.0.97-2016: A4
+landscape, margins 20 mm left/top/bottom and 10 mm right, one page wide, header
+rows repeated, «Стр. N из M»).  The document sheets (`DOCUMENT_SHEETS`) are
+what is printed, signed and sent: they also carry the attachment mark, a
+legend strip repeated on every page and the signature block, and are laid out
+to fit the page at 100 % so their text prints at its nominal size.
+
+Every format is named once in `STYLES`; a cell's format is a combination of
+names (`"int"` + `"achieved"`), created once per combination.  Text that came
+from a college is always written with `write_string`: a name starting with "="
+stays a name, never a formula.  Nothing depends on the clock: the same Report
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,17 +28,24 @@ from .consolidate import STATUS_LABELS
 from .model import ACCEPTED, REJECTED, REPLACED, Period, Report
 from .model import STATUS_LABELS as FILE_STATUS_LABELS
 from .numbers import format_ru
-from .plan import RULE_LABELS, PlanItem
+from .plan import RULE_LABELS, SCHEDULE_LABELS, PlanItem
 
 SHEET_SUMMARY = "Свод"
 SHEET_INDICATORS = "Показатели"
-SHEET_BY_YEAR = "Свод по годам"
 SHEET_BY_COLLEGE = "По организациям"
+SHEET_CHARTS = "Диаграммы"
+SHEET_BY_YEAR = "Свод по годам"
 SHEET_DATA = "Данные"
 SHEET_ISSUES = "Проверки"
 SHEET_SOURCES = "Источники"
-SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_BY_YEAR, SHEET_BY_COLLEGE,
-          SHEET_DATA, SHEET_ISSUES, SHEET_SOURCES)
+SHEET_COMPLETENESS = "Комплектность"  # college × received / rejected / missing (completeness.py)
+SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_BY_COLLEGE, SHEET_CHARTS, SHEET_BY_YEAR,
+          SHEET_DATA, SHEET_ISSUES, SHEET_SOURCES, SHEET_COMPLETENESS)
+# The signed document, first in the book: attachment mark, legend on every page,
+# signature; `--pdf` exports these.  The working sheets after them print with the
+# same page setup when someone wants them, but are not part of what is sent
+# («Данные» is for filtering on screen: a filtered selection prints on its own).
+DOCUMENT_SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_BY_COLLEGE, SHEET_CHARTS)
 
 REPORT_TITLE = "Сводный отчёт о реализации программы деятельности кластера"
 DASH = "—"  # no value: no target that year, nothing reported, nothing to compute
@@ -44,6 +58,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     # Times New Roman prints like an official document; LibreOffice substitutes
     # the metric-compatible Liberation Serif, so pages break the same way.
+    # 10 pt is the table text; the text around the tables is 12-14 pt.
     "default_format_properties": {"font_name": "Times New Roman", "font_size": 10},
 }
 
@@ -55,23 +70,35 @@ STATUS_FILLS = {
     "no_target": "#D9D9D9",
     "no_data": "#FFFFFF",
 }
+# A mark beside the word, so a black-and-white printout still reads (all in
+# Times New Roman / Liberation Serif: no font fallback).
+STATUS_MARKS = {"achieved": "●", "on_track": "○", "behind": "▼"}
+NUMBER_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "amount": "#,##0.00"}
 # Named styles; a cell's format merges one or more of these, left to right.
 STYLES: dict[str, dict] = {
-    "cluster": {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"},
-    "period": {"font_size": 12, "align": "center", "valign": "vcenter"},
-    "subtitle": {"bold": True, "font_size": 11, "align": "center", "valign": "vcenter", "text_wrap": True},
-    "meta": {"italic": True, "font_size": 10},
-    "meta_wrap": {"italic": True, "font_size": 10, "text_wrap": True, "valign": "top"},
+    "attachment": {"font_size": 12, "align": "right", "valign": "top", "text_wrap": True},
+    "cluster": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "period": {"font_size": 14, "align": "center", "valign": "vcenter"},
+    "subtitle": {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "meta": {"font_size": 12},
+    "meta_wrap": {"font_size": 12, "text_wrap": True, "valign": "top"},
+    "note": {"text_wrap": True, "valign": "top"},
+    "signature": {"font_size": 14, "valign": "bottom", "text_wrap": True},
+    "signature_line": {"font_size": 14, "valign": "bottom", "align": "center"},
+    "signature_name": {"font_size": 14, "valign": "bottom", "align": "right"},
     "bold": {"bold": True},
     "header": {**_CELL, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
-               "bg_color": "#DCE6F1"},
+               "bg_color": "#DCE6F1", "font_size": 9},
+    "legend": {**_CELL, "text_wrap": True, "align": "center", "valign": "vcenter"},
     "code": {**_CELL, "align": "left"},
     "text": {**_CELL, "text_wrap": True},
     "center": {**_CELL, "align": "center", "text_wrap": True},
-    "int": {**_CELL, "num_format": "#,##0", "align": "right", "indent": 1},
-    "dec": {**_CELL, "num_format": "#,##0.0", "align": "right", "indent": 1},
-    "amount": {**_CELL, "num_format": "#,##0.00", "align": "right", "indent": 1},
+    **{name: {**_CELL, "num_format": fmt, "align": "right", "indent": 1}
+       for name, fmt in NUMBER_FORMATS.items()},
+    # A signed change since last month; a fall is marked for black-and-white printouts.
+    **{f"change_{name}": {**_CELL, "num_format": f'+{fmt};"▼ −"{fmt};0', "align": "right", "indent": 1}
+       for name, fmt in NUMBER_FORMATS.items()},
     "dash": {**_CELL, "align": "center"},
     "status": {**_CELL, "align": "center"},
     "mono": {**_CELL, "font_name": "Courier New", "font_size": 7},
@@ -82,25 +109,23 @@ STYLES: dict[str, dict] = {
     "rejected": {"bg_color": "#FFC7CE"},
     "replaced": {"bg_color": "#EDEDED"},
     **{status: {"bg_color": colour} for status, colour in STATUS_FILLS.items()},
+    # The status mark printed before a number; the cell stays a number.
+    **{f"{name}@{status}": {"num_format": f'"{mark} "{fmt}'}
+       for name, fmt in NUMBER_FORMATS.items() for status, mark in STATUS_MARKS.items()},
 }
-# Legend texts: what each colour means on the cluster sheets and per organisation.
-LEGEND_CLUSTER = {
-    "achieved": "факт не ниже годовой цели",
-    "on_track": "факт не ниже ожидаемого к отчётному месяцу",
-    "behind": "факт ниже ожидаемого",
-    "no_target": "цель на год не установлена",
-    "no_data": "организации не представили значение",
-}
-LEGEND_COLLEGE = {
-    "achieved": "факт не ниже плана организации на год",
-    "on_track": "факт не ниже ожидаемого к отчётному месяцу",
-    "behind": "факт ниже ожидаемого",
-    "no_target": "план организации на год не установлен",
-    "no_data": "значение не представлено",
-}
-# Column-width units one A4 landscape page holds at the smallest scale still
-# comfortable to read (about 75 %); wider tables spread over more pages.
+# The legend strip repeated atop every printed page: colour, mark and word (the
+# words say what they mean; the legend under the table says it in full).
+STRIP = dict.fromkeys(STATUS_FILLS, "")
+# Column-width units across one A4 landscape page between the ГОСТ margins
+# (267 mm) at 100 %: LibreOffice gives a unit about 5.3 pt with 10 pt Times New
+# Roman, Excel 5.25 pt plus 3.75 pt a column.  Document sheets are laid out to
+# this width, so their text prints at its nominal size.
+DOCUMENT_WIDTH = 136
+# Wider tables (working sheets) shrink to one page wide down to about 70 %;
+# beyond that they spread over more pages with the first column repeated.
 PAGE_WIDTH = 200
+MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20}
+FOOTER_MM = 10
 # Points per line of 10 pt Times New Roman in a wrapped cell, with leading.
 LINE_HEIGHT = 11.75
 
@@ -122,13 +147,28 @@ def generated_phrase(day: date) -> str:
     return f"Сформирован {day:%d.%m.%Y}"
 
 
-def write_report(report: Report, path: str | Path) -> Path:
-    """Write the consolidated workbook; the file appears complete or not at all."""
+def status_text(status: str) -> str:
+    """«▼ отставание»: the word, with a mark where the state has one."""
+    word = STATUS_LABELS.get(status, status)
+    mark = STATUS_MARKS.get(status)
+    return f"{mark} {word}" if mark else word
+
+
+def write_report(report: Report, path: str | Path, sheets: Iterable[str] | None = None) -> Path:
+    """Write the consolidated workbook; the file appears complete or not at all.
+
+    `sheets` limits the book to some of `SHEETS` (the PDF is made of
+    `DOCUMENT_SHEETS`); each written sheet is the same as in the full book.
+    """
     path = Path(path)
     tmp = path.with_name(f".~{path.name}.{os.getpid()}.tmp")
     try:
-        workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        _fill_workbook(workbook, report)
+        # A fresh copy: XlsxWriter adds keys to the dict it is given, which made a
+        # second workbook written in the same process differ in styles.xml.
+        options = {**WORKBOOK_OPTIONS,
+                   "default_format_properties": dict(WORKBOOK_OPTIONS["default_format_properties"])}
+        workbook = xlsxwriter.Workbook(str(tmp), options)
+        _fill_workbook(workbook, report, None if sheets is None else set(sheets))
         workbook.close()
         os.replace(tmp, path)
     finally:
@@ -137,15 +177,21 @@ def write_report(report: Report, path: str | Path) -> Path:
     return path
 
 
-def _fill_workbook(workbook, report: Report) -> None:
+def _fill_workbook(workbook, report: Report, sheets: set[str] | None = None) -> None:
+    from .charts import charts_sheet  # charts.py builds on the layout helpers below
+    from .completeness import completeness_sheet  # so does completeness.py
+
     book = _Book(workbook)
     for name, fill in (
         (SHEET_SUMMARY, _summary_sheet), (SHEET_INDICATORS, _indicators_sheet),
-        (SHEET_BY_YEAR, _by_year_sheet), (SHEET_BY_COLLEGE, _by_college_sheet),
-        (SHEET_DATA, _data_sheet), (SHEET_ISSUES, _issues_sheet), (SHEET_SOURCES, _sources_sheet),
+        (SHEET_BY_COLLEGE, _by_college_sheet), (SHEET_CHARTS, charts_sheet),
+        (SHEET_BY_YEAR, _by_year_sheet), (SHEET_DATA, _data_sheet),
+        (SHEET_ISSUES, _issues_sheet), (SHEET_SOURCES, _sources_sheet),
+        (SHEET_COMPLETENESS, completeness_sheet),
     ):
-        fill(book, workbook.add_worksheet(name), report)
-    end = report.period.end_date
+        if sheets is None or name in sheets:
+            fill(book, workbook.add_worksheet(name), report)
+    formed = report.generated_on
     workbook.set_properties({
         "title": f"{REPORT_TITLE} {period_phrase(report.period)}",
         "subject": f"Отчётный период: {report.period.words} ({report.period})",
@@ -153,8 +199,9 @@ def _fill_workbook(workbook, report: Report) -> None:
         "company": report.plan.cluster.name,
         "keywords": f"Профессионалитет, кластер, {report.plan.plan_id}",
         "comments": f"cluster_xl {report.tool_version}; план {report.plan.plan_id}",
-        # Fixed, so the same inputs give a byte-identical file.
-        "created": datetime(end.year, end.month, end.day),
+        # The date the report is formed on (from its inputs), never the clock:
+        # the same inputs give a byte-identical file.
+        "created": datetime(formed.year, formed.month, formed.day),
     })
 
 
@@ -165,18 +212,19 @@ class _Book:
     """Formats by name, each combination created once."""
 
     def __init__(self, workbook):
-        self._workbook = workbook
+        self.workbook = workbook
         self._formats: dict[tuple, tuple] = {}
 
     def style(self, names: tuple) -> tuple:
-        """(format, wraps, bold) for a combination of style names; None is skipped."""
+        """(format, wraps, bold, font size) for a combination of style names; None is skipped."""
         found = self._formats.get(names)
         if found is None:
             key = tuple(n for n in names if n)
             if key not in self._formats:
                 props = _props(key)
-                fmt = self._workbook.add_format(props)
-                self._formats[key] = (fmt, bool(props.get("text_wrap")), bool(props.get("bold")))
+                fmt = self.workbook.add_format(props)
+                self._formats[key] = (fmt, bool(props.get("text_wrap")), bool(props.get("bold")),
+                                      props.get("font_size", 10))
             found = self._formats[names] = self._formats[key]
         return found
 
@@ -202,7 +250,7 @@ class _Sheet:
         self.book, self.ws = book, ws
         self.columns = list(columns)
         self.widths = [w for _, w in columns]
-        self._lines: dict[int, int] = {}
+        self._heights: dict[int, float] = {}
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
 
@@ -212,15 +260,15 @@ class _Sheet:
 
     def text(self, row: int, col: int, value: str, *styles: str | None) -> None:
         """Always write_string: a value starting with "=" or "@" stays text."""
-        cell_format, wraps, bold = self.book.style(styles)
+        cell_format, wraps, bold, size = self.book.style(styles)
         if not value:
             self.ws.write_blank(row, col, None, cell_format)
             return
         self.ws.write_string(row, col, value, cell_format)
         if wraps:
-            lines = _line_count(value, self.widths[col], bold)
-            if lines > self._lines.get(row, 1):
-                self._lines[row] = lines
+            lines = _line_count(value, self.widths[col] * 10 / size, bold)
+            if lines > 1:
+                self.tall(row, lines * LINE_HEIGHT * size / 10 + 3)
 
     def number(self, row: int, col: int, value: float | None, style: str, *mods: str | None,
                missing: str = DASH) -> None:
@@ -233,19 +281,30 @@ class _Sheet:
         for col, (title, _) in enumerate(self.columns):
             self.text(row, col, title, "header")
 
-    def finish(self) -> None:
-        for row, lines in self._lines.items():
-            self.ws.set_row(row, lines * LINE_HEIGHT + 3)
+    def tall(self, row: int, height: float) -> None:
+        """At least `height` points for the row (the tallest need wins)."""
+        self._heights[row] = max(height, self._heights.get(row, 0.0))
 
-    def title_block(self, report: Report, subtitle: str, extra: Iterable[str] = ()) -> int:
-        """Cluster, title, period, sheet subtitle, date; returns the header row."""
+    def finish(self) -> None:
+        for row, height in sorted(self._heights.items()):
+            self.ws.set_row(row, height)
+
+    def title_block(self, report: Report, subtitle: str, extra: Iterable[str] = (),
+                    document: bool = False) -> int:
+        """[Attachment mark,] cluster, title, period, sheet subtitle, date; returns the next free row."""
+        row = 0
+        mark = report.plan.settings.attachment_line if document else ""
+        if mark:
+            self.block(row, self.column_at(0.55), len(self.widths) - 1, mark, "attachment")
+            row += 2  # a blank line between the mark and the title
         lines = ((report.plan.cluster.name, "cluster"), (REPORT_TITLE, "title"),
                  (period_phrase(report.period), "period"), (subtitle, "subtitle"))
-        for row, (text, style) in enumerate(lines):
+        for text, style in lines:
             self.paragraph(row, text, style)
-        row = len(lines)
+            row += 1
         for text in (generated_phrase(report.generated_on), *extra):
             self.ws.write_string(row, 0, text, self.book.fmt("meta"))
+            self.tall(row, 17)
             row += 1
         return row + 1
 
@@ -258,32 +317,113 @@ class _Sheet:
             if total + width > limit and col:
                 break
             last, total = col, total + width
-        props = STYLES[style]
-        size = props.get("font_size", 10)
-        # Merged cells never grow to fit their text, so the height is set here.
-        count = _line_count(text, total * 10 / size, props.get("bold", False))
-        self.ws.set_row(row, count * size * 1.25 + 4)
-        if last > 0:
-            self.ws.merge_range(row, 0, row, last, "", self.book.fmt(style))
-        self.ws.write_string(row, 0, text, self.book.fmt(style))
+        self.block(row, 0, last, text, style)
+
+    def block(self, row: int, first: int, last: int, text: str, *styles: str | None) -> None:
+        """Text merged over columns first..last, wrapped, its row tall enough (merged
+        cells never grow to fit their text)."""
+        cell_format, _, bold, size = self.book.style(styles)
+        if last > first:
+            self.ws.merge_range(row, first, row, last, "", cell_format)
+        if text:
+            self.ws.write_string(row, first, text, cell_format)
+        width = sum(self.widths[first:last + 1])
+        count = _line_count(text, width * 10 / size, bold)
+        self.tall(row, count * size * 1.2 + 4)
+
+    def column_at(self, share: float) -> int:
+        """The column where `share` of the table's width falls (its start at or before it)."""
+        edge, acc = share * self.width, 0.0
+        for col, width in enumerate(self.widths):
+            if acc + width > edge:
+                return col
+            acc += width
+        return len(self.widths) - 1
+
+    def legend_strip(self, row: int, meanings: dict[str, str]) -> None:
+        """One row of coloured boxes, a mark and a word each: printed atop every page."""
+        for (first, last), (status, meaning) in zip(_partition(self.widths, len(meanings)),
+                                                    meanings.items()):
+            self.block(row, first, last, f"{status_text(status)}" + (f" — {meaning}" if meaning else ""),
+                       "legend", status)
+
+    def signature(self, row: int, report: Report) -> int:
+        """Position on the left, a line to sign on, initials and surname on the right."""
+        settings = report.plan.settings
+        last = len(self.widths) - 1
+        position = min(self.column_at(0.45), last - 2)  # the position takes the left half or so
+        name = min(max(self.column_at(0.72), position + 2), last)
+        self.block(row, 0, position, settings.signatory_position or "_" * 30, "signature")
+        self.block(row, position + 1, name - 1, "_" * 18, "signature_line")
+        self.block(row, name, last, settings.signatory_name or "_" * 16, "signature_name")
+        return row + 1
 
     def page_setup(self, header: tuple[int, int] | None, freeze_cols: int = 0) -> None:
-        """A4 landscape, header rows on every page, «Стр. N из M» in the footer."""
+        """ГОСТ Р 7.0.97 page: A4 landscape, margins 20/10/20/20 mm, one page wide,
+        the rows `header` (legend strip and column headings) on every page,
+        «Стр. N из M» in the footer."""
         ws = self.ws
         ws.set_paper(9)  # A4
         ws.set_landscape()
         # One page wide where the table allows; very wide tables spread over a
         # few pages with the first column repeated rather than shrink unreadably.
         ws.fit_to_pages(_pages_wide(self.width), 0)
-        ws.set_margins(left=0.6, right=0.4, top=0.5, bottom=0.6)
-        ws.set_footer("&CСтр. &P из &N", {"margin": 0.25})
-        ws.center_horizontally()
+        mm = {side: value / 25.4 for side, value in MARGINS_MM.items()}
+        ws.set_margins(**mm)
+        ws.set_header("", {"margin": FOOTER_MM / 25.4})
+        ws.set_footer("&C&10Стр. &P из &N", {"margin": FOOTER_MM / 25.4})
         if header is not None:
             ws.repeat_rows(*header)
             if freeze_cols:
                 ws.repeat_columns(0, freeze_cols - 1)
             ws.freeze_panes(header[1] + 1, freeze_cols)
         self.finish()
+
+
+def _partition(widths: Sequence[float], parts: int) -> list[tuple[int, int]]:
+    """Consecutive column groups, `parts` of them: the narrowest as wide as it can be,
+    then as even as they can be."""
+    parts = min(parts, len(widths))
+    least = _widest_narrowest(widths, parts)
+    if len(widths) > 80:  # the even split costs n² · parts; wide grids take the first answer
+        return _groups_reaching(widths, parts, least)
+    mean = sum(widths) / parts
+    edges = [0.0]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    # best[k][j]: (cost, cuts) of splitting the first j columns into k groups.
+    best = [{0: (0.0, ())}] + [{} for _ in range(parts)]
+    for k in range(1, parts + 1):
+        for j in range(k, len(widths) + 1):
+            options = [(cost + (edges[j] - edges[i] - mean) ** 2, cuts + (j,))
+                       for i, (cost, cuts) in best[k - 1].items()
+                       if i < j and edges[j] - edges[i] >= least - 1e-9]
+            if options:
+                best[k][j] = min(options)
+    cuts = (0, *best[parts][len(widths)][1])
+    return [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+
+
+def _groups_reaching(widths: Sequence[float], parts: int, least: float) -> list[tuple[int, int]] | None:
+    """Greedy groups of at least `least` width each, the last taking the rest; None if impossible."""
+    out, start, acc = [], 0, 0.0
+    for col, width in enumerate(widths):
+        acc += width
+        if acc >= least and len(out) < parts - 1:
+            out.append((start, col))
+            start, acc = col + 1, 0.0
+    if len(out) < parts - 1 or start == len(widths) or acc < least:
+        return None
+    return out + [(start, len(widths) - 1)]
+
+
+def _widest_narrowest(widths: Sequence[float], parts: int) -> float:
+    """The largest width every one of `parts` consecutive groups can reach (bisection)."""
+    low, high = 0.0, sum(widths) / parts
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if _groups_reaching(widths, parts, middle) else (low, middle)
+    return low
 
 
 def _line_count(text: str, width: float, bold: bool = False) -> int:
@@ -343,13 +483,42 @@ def _number_style(unit: str, values: Iterable[float | None]) -> str:
     return "amount"
 
 
+def _status_cell(sheet: _Sheet, row: int, col: int, status: str) -> None:
+    sheet.text(row, col, status_text(status), "status", status or None)
+
+
+def _legend_meanings(report: Report, college: bool = False) -> dict[str, str]:
+    """What each state means, with the report's own date and tolerance."""
+    by = f"{report.period.end_date:%d.%m.%Y}"
+    tolerance = format_ru(report.plan.settings.on_track_tolerance * 100)
+    whose = "план организации" if college else "цель"
+    return {
+        "achieved": f"факт не ниже {'плана организации' if college else 'цели'} на {report.period.year} год",
+        "on_track": f"факт не ниже ожидаемого по графику на {by} (допускается отставание до {tolerance} %)",
+        "behind": f"факт ниже ожидаемого по графику на {by} более чем на {tolerance} %",
+        "no_target": (f"{whose} на год не установлен{'' if college else 'а'} («{DASH}»); "
+                      f"% исполнения — «{NOT_APPLICABLE}»"),
+        "no_data": "значение не представлено" if college else "организации не представили значение",
+    }
+
+
 def _legend(sheet: _Sheet, row: int, swatch_col: int, text_col: int, meanings: dict[str, str]) -> int:
     sheet.ws.write_string(row, text_col, "Условные обозначения:", sheet.book.fmt("bold"))
     for status, meaning in meanings.items():
         row += 1
-        sheet.ws.write_blank(row, swatch_col, None, sheet.book.fmt("status", status))
+        sheet.text(row, swatch_col, STATUS_MARKS.get(status, ""), "status", status)
         sheet.ws.write_string(row, text_col, f"{STATUS_LABELS[status]} — {meaning}")
     return row + 1
+
+
+def schedule_note(report: Report) -> str:
+    """How the expected value by the report month is computed (the plan's settings)."""
+    month, end = report.period.month, report.period.end_date
+    return (f"Ожидаемое по графику на {end:%d.%m.%Y}: для мероприятий, выполняемых равномерно, — "
+            f"{month}/12 цели года; для разовых мероприятий («к концу года») — вся цель к 31.12; "
+            "для показателей нарастающим итогом — от цели прошлого года к цели текущего года "
+            "равномерно; для долей (%) — сама цель. График каждой позиции и допустимое отставание "
+            "задаются в плане кластера.")
 
 
 def _orgs_word(count: int) -> str:
@@ -360,17 +529,44 @@ def _accepted_ids(report: Report) -> set[str]:
     return {f.organisation_id for f in report.files if f.status == ACCEPTED and f.organisation_id}
 
 
+def _change_header(report: Report) -> str | None:
+    """«Изменение с 30.09.2026» where last month's book was given, else None."""
+    if report.previous is None:
+        return None
+    then = report.previous.then.period
+    return f"Изменение с {then.end_date:%d.%m.%Y}" if then else "Изменение за месяц"
+
+
+def _change_cell(sheet: _Sheet, row: int, col: int, change: float | None, style: str, fell: bool) -> None:
+    if change is None:
+        sheet.text(row, col, DASH, "dash")
+    else:
+        sheet.ws.write_number(row, col, change, sheet.book.fmt(f"change_{style}", "behind" if fell else None))
+
+
+def _closing(sheet: _Sheet, row: int, report: Report, notes: Sequence[str] = ()) -> int:
+    """Notes under the table, then the signature block."""
+    last = len(sheet.widths) - 1
+    for text in notes:
+        sheet.block(row, 0, last, text, "note")
+        row += 1
+    return sheet.signature(row + 1, report)
+
+
 # -- «Свод» and «Показатели» -------------------------------------------------
 
 
 def _plan_columns(report: Report) -> list[tuple[str, float]]:
-    year = report.period.year
-    return [
-        ("Код", 7), ("Наименование результата", 62), ("Ед. изм.", 8),
-        *((f"Цель {y}", 10) for y in report.plan.years),
-        (f"План колледжей {year}", 11), (f"Факт {year}", 10), ("Отклонение", 12),
-        ("% исполнения", 12), ("Статус", 12), ("Примечание", 24),
+    """The summary's columns; the name takes what the others leave of the page."""
+    year, end = report.period.year, report.period.end_date
+    change = _change_header(report)
+    others = [
+        ("Ед. изм.", 6), *((f"Цель {y}", 7.5) for y in report.plan.years),
+        (f"По графику на {end:%d.%m.%Y}", 9), (f"Факт {year}", 8), ("Отклонение", 10.5),
+        ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []), ("Примечание", 11),
     ]
+    name = max(DOCUMENT_WIDTH - 5.5 - sum(w for _, w in others), 30)
+    return [("Код", 5.5), ("Наименование результата", name), *others]
 
 
 def _totals_index(report: Report) -> dict[tuple[str, int], dict]:
@@ -395,7 +591,9 @@ def _indicators_sheet(book, ws, report: Report) -> None:
 
 def _plan_sheet(sheet: _Sheet, report: Report, items: Sequence[PlanItem], subtitle: str,
                 extra: Sequence[str], with_headings: bool) -> None:
-    header = sheet.title_block(report, subtitle, extra)
+    strip = sheet.title_block(report, subtitle, extra, document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
     sheet.header(header)
     totals = _totals_index(report)
     headings = {s.code: s.title for s in report.plan.sections}
@@ -409,45 +607,57 @@ def _plan_sheet(sheet: _Sheet, report: Report, items: Sequence[PlanItem], subtit
                 row += 1
         _item_row(sheet, row, item, report, totals)
         row += 1
-    row = _legend(sheet, row + 1, 0, 1, LEGEND_CLUSTER)
-    if with_headings:  # the printed summary is signed before it is sent
-        sheet.ws.write_string(row + 1, 1, "Ответственный исполнитель: ____________________ (подпись)"
-                                          "   ____________________ (Ф. И. О.)")
-    sheet.page_setup((header, header))
+    row = _legend(sheet, row + 1, 0, 1, _legend_meanings(report))
+    _closing(sheet, row, report, [schedule_note(report)])
+    sheet.page_setup((strip, header))
 
 
 def _heading_row(sheet: _Sheet, row: int, code: str, title: str, kind: str) -> None:
-    """Section or result line: code and title verbatim, the rest of the row boxed."""
+    """Section or result line: code, and the title verbatim across the whole table
+    (a heading has no values; across the row it takes a third of the lines)."""
     sheet.text(row, 0, code, "code", kind)
-    sheet.text(row, 1, title, "text", kind)
-    for col in range(2, len(sheet.columns)):
-        sheet.ws.write_blank(row, col, None, sheet.book.fmt("dash", kind))
+    sheet.block(row, 1, len(sheet.columns) - 1, title, "text", kind)
 
 
 def _item_row(sheet: _Sheet, row: int, item: PlanItem, report: Report, totals: dict) -> None:
-    now = totals.get((item.code, report.period.year), {})
+    year = report.period.year
+    now = totals.get((item.code, year), {})
     targets = [_num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years]
-    values = [_num(now.get(k)) for k in ("colleges_target", "fact", "deviation")]
-    style = _number_style(item.unit, [*targets, *values])
+    values = [_num(now.get(k)) for k in ("expected", "fact", "deviation")]
+    style = _number_style(item.unit, [*targets, *values[1:]])
+    status = _text(now.get("status"))
     sheet.text(row, 0, item.code, "code")
     sheet.text(row, 1, item.name, "text")
     sheet.text(row, 2, item.unit, "center")
     col = 3
-    for value in (*targets, *values):
+    for value in targets:
         sheet.number(row, col, value, style)
         col += 1
-    sheet.number(row, col, _num(now.get("pct")), "dec",
+    expected, fact, deviation = values
+    # Expected by the month is a share of the target: a tenth where counts are whole.
+    exact = style != "int" or expected is None or float(expected).is_integer()
+    sheet.number(row, col, expected, style if exact else "dec")
+    sheet.number(row, col + 1, fact, style, status or None)
+    sheet.number(row, col + 2, deviation, style)
+    sheet.number(row, col + 3, _num(now.get("pct")), "dec",
                  missing=NOT_APPLICABLE if not _num(now.get("target")) else DASH)
-    status = _text(now.get("status"))
-    sheet.text(row, col + 1, STATUS_LABELS.get(status, status), "status", status or None)
-    _note_cell(sheet, row, col + 2, item, now)
+    _status_cell(sheet, row, col + 4, status)
+    col += 5
+    if report.previous is not None:
+        change = report.previous.items.get((item.code, year))
+        _change_cell(sheet, row, col, change, style, (item.code, year) in report.previous.backwards)
+        col += 1
+    _note_cell(sheet, row, col, item, now)
 
 
 def _note_cell(sheet: _Sheet, row: int, col: int, item: PlanItem, now: dict) -> None:
-    """The aggregation rule where it is not a plain sum, and a ratio's two sums."""
+    """The aggregation rule where it is not a plain sum, the schedule where it is not
+    linear, and a ratio's two sums."""
     lines = []
     if item.rule != "sum":
         lines.append(f"Правило свода: {RULE_LABELS.get(item.rule, item.rule)}.")
+    if item.schedule not in ("linear", "cumulative"):
+        lines.append(f"График: {SCHEDULE_LABELS.get(item.schedule, item.schedule)}.")
     numerator, denominator = _num(now.get("numerator")), _num(now.get("denominator"))
     if item.rule == "ratio" and item.parts and (numerator is not None or denominator is not None):
         unit = item.part("denominator").unit
@@ -469,7 +679,9 @@ def _by_year_sheet(book, ws, report: Report) -> None:
         ("План колледжей", 11), ("Факт", 10), ("Отклонение", 11), ("% исполнения", 12),
         ("Статус", 12), ("Правило свода", 15),
     ])
-    header = sheet.title_block(report, "Значения по всем позициям и годам программы")
+    strip = sheet.title_block(report, "Значения по всем позициям и годам программы")
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
     sheet.header(header)
     row = header + 1
     for r in report.consolidation.totals.to_dict("records"):
@@ -483,19 +695,18 @@ def _by_year_sheet(book, ws, report: Report) -> None:
         for col, value in enumerate(values, start=4):
             sheet.number(row, col, value, style)
         sheet.number(row, 8, _num(r.get("pct")), "dec", missing=NOT_APPLICABLE if not values[0] else DASH)
-        status = _text(r.get("status"))
-        sheet.text(row, 9, STATUS_LABELS.get(status, status), "status", status or None)
+        _status_cell(sheet, row, 9, _text(r.get("status")))
         rule = _text(r.get("rule"))
         sheet.text(row, 10, RULE_LABELS.get(rule, rule), "text")
         row += 1
     ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
-    sheet.page_setup((header, header))
+    sheet.page_setup((strip, header))
 
 
 # -- «По организациям» -------------------------------------------------------
 
 
-def _college_rows(report: Report) -> list[tuple[str, str]]:
+def college_columns(report: Report) -> list[tuple[str, str]]:
     """(key, display name) per organisation with figures: roster order, then the rest."""
     seen: dict[str, str] = {}
     for org_id, name in _records(report.consolidation.by_college, ("org_id", "organisation")):
@@ -516,35 +727,81 @@ def _college_cells(report: Report) -> tuple[dict, dict[str, str]]:
 
 
 def _by_college_sheet(book, ws, report: Report) -> None:
-    items = report.plan.items
-    sheet = _Sheet(book, ws, [("Организация", 40)] + [(item.code, 9) for item in items])
-    header = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год")
-    ws.merge_range(header, 0, header + 1, 0, "", book.fmt("header"))
-    ws.write_string(header, 0, "Организация", book.fmt("header"))
-    for col, item in enumerate(items, start=1):
-        sheet.text(header, col, item.code, "header")
-        sheet.text(header + 1, col, item.unit, "header")
-        ws.write_comment(header, col, f"{item.code}. {item.name}",
-                         {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
-    cells, styles = _college_cells(report)
-    row = header + 2
-    for key, name in _college_rows(report):
-        sheet.text(row, 0, name, "text")
-        for col, item in enumerate(items, start=1):
-            fact, status = cells.get((key, item.code), (None, "no_data"))
-            if fact is None:
-                ws.write_blank(row, col, None, book.fmt("dash", status or None))
-            else:
-                ws.write_number(row, col, fact, book.fmt(styles[item.code], status or None))
-        row += 1
+    """Items as rows, colleges as columns (one page wide), the cluster last; then,
+    with last month's book, the same grid of changes."""
+    colleges = college_columns(report)
+    each = min(max((DOCUMENT_WIDTH - 5.5 - 6 - 11) / max(len(colleges), 1), 9), 16)
+    sheet = _Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
+                              ("Кластер", 11)])
+    strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
+                              [f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»"],
+                              document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
+    row = _college_grid(sheet, header, report, colleges, change=False)
     accepted = _accepted_ids(report)
     missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
+    notes = []
     if missing:
+        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
+    notes.append("Цвет и знак значения организации — по её собственному плану на год; "
+                 "столбец «Кластер» — по утверждённой цели кластера.")
+    for text in notes:
         row += 1
-        sheet.paragraph(row, "Отчёты не представлены или не приняты: " + "; ".join(missing) + ".",
-                        "meta_wrap")
-    _legend(sheet, row + 2, 1, 2, LEGEND_COLLEGE)
-    sheet.page_setup((header, header + 1), freeze_cols=1)
+        sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
+    row = _legend(sheet, row + 2, 0, 1, _legend_meanings(report, college=True))
+    change = _change_header(report)
+    if change:
+        then = report.previous.then.period
+        sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
+                        "subtitle")
+        row = _college_grid(sheet, row + 2, report, colleges, change=True) + 1
+    _closing(sheet, row + 1, report)
+    sheet.page_setup((strip, header), freeze_cols=2)
+
+
+def _college_grid(sheet: _Sheet, header: int, report: Report, colleges, change: bool) -> int:
+    """The header row and one row per item; returns the row after the grid."""
+    ws, book = sheet.ws, sheet.book
+    sheet.header(header)
+    cells, styles = _college_cells(report)
+    totals = _totals_index(report)
+    year = report.period.year
+    prev = report.previous
+    row = header + 1
+    for item in report.plan.items:
+        style = styles[item.code]
+        sheet.text(row, 0, item.code, "code")
+        if not change:  # the name on screen, where a code alone says little
+            ws.write_comment(row, 0, f"{item.code}. {item.name}",
+                             {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
+        sheet.text(row, 1, item.unit, "center")
+        for col, (key, _) in enumerate(colleges, start=2):
+            if change:
+                _change_cell(sheet, row, col, prev.colleges.get((key, item.code)), style,
+                             (key, item.code) in prev.colleges_backwards)
+                continue
+            fact, status = cells.get((key, item.code), (None, "no_data"))
+            _marked_number(sheet, row, col, fact, style, status)
+        cluster = totals.get((item.code, year), {})
+        col = len(colleges) + 2
+        if change:
+            _change_cell(sheet, row, col, prev.items.get((item.code, year)), style,
+                         (item.code, year) in prev.backwards)
+        else:
+            _marked_number(sheet, row, col, _num(cluster.get("fact")), style, _text(cluster.get("status")))
+        row += 1
+    return row
+
+
+def _marked_number(sheet: _Sheet, row: int, col: int, value: float | None, style: str, status: str) -> None:
+    """A number coloured by its status, with the status mark in its number format."""
+    status = status or None
+    if value is None:
+        sheet.text(row, col, DASH, "dash", status)
+        return
+    mark = f"{style}@{status}" if status in STATUS_MARKS else None
+    sheet.ws.write_number(row, col, value, sheet.book.fmt(style, status, mark))
 
 
 # -- «Данные» ----------------------------------------------------------------

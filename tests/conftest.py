@@ -11,6 +11,7 @@ from cluster_xl.plan import default_plan
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "2026-10"
+EXAMPLES_SEPTEMBER = REPO / "examples" / "2026-09"  # the month before, for --previous
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +27,25 @@ def generated_examples(tmp_path_factory, plan):
     folder = tmp_path_factory.mktemp("examples")
     write_examples(plan, folder, Period(2026, 10), ods_index=None)
     return folder
+
+
+@pytest.fixture(scope="session")
+def month_books(tmp_path_factory):
+    """The README's month-on-month job through the console script: September
+    consolidated, then October with --previous, twice (same inputs, same bytes)."""
+    import subprocess
+    from types import SimpleNamespace
+
+    folder = tmp_path_factory.mktemp("months")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "cluster_xl", "consolidate", *map(str, args)],
+                              capture_output=True, text=True, timeout=300)
+
+    september = run(EXAMPLES_SEPTEMBER, "--period", "2026-09", "-o", folder / "consolidated_2026-09.xlsx")
+    assert september.returncode == 0, september.stdout + september.stderr
+    runs = [run(EXAMPLES, "--period", "2026-10", "--previous", folder / "consolidated_2026-09.xlsx",
+                "-o", folder / name) for name in ("consolidated_2026-10.xlsx", "again.xlsx")]
+    return SimpleNamespace(september=folder / "consolidated_2026-09.xlsx",
+                           october=folder / "consolidated_2026-10.xlsx", again=folder / "again.xlsx",
+                           run=runs[0], folder=folder)

@@ -17,7 +17,7 @@ from cluster_xl.consolidate import STATUS_LABELS, Consolidation
 from cluster_xl.issues import error, warning
 from cluster_xl.model import FileOutcome, Period, Report
 from cluster_xl.plan import default_plan
-from cluster_xl.writer import SHEETS, period_phrase, write_report
+from cluster_xl.writer import DOCUMENT_SHEETS, SHEETS, STATUS_FILLS, period_phrase, status_text, write_report
 
 PERIOD = Period(2026, 10)
 EVIL_ORG = '=HYPERLINK("http://evil.example","Колледж")'
@@ -157,7 +157,9 @@ def all_values(ws) -> list:
 
 def test_sheets_in_order(book):
     assert book.sheetnames == list(SHEETS) == [
-        "Свод", "Показатели", "Свод по годам", "По организациям", "Данные", "Проверки", "Источники"]
+        "Свод", "Показатели", "По организациям", "Диаграммы", "Свод по годам", "Данные", "Проверки",
+        "Источники", "Комплектность"]
+    assert SHEETS[:len(DOCUMENT_SHEETS)] == DOCUMENT_SHEETS  # the signed document comes first
 
 
 def test_title_block(book):
@@ -172,14 +174,22 @@ def test_title_block(book):
 
 @pytest.mark.parametrize("sheet", SHEETS)
 def test_every_sheet_has_the_title_block(book, sheet):
+    """Document sheets start with the attachment mark in the top right corner."""
     ws = book[sheet]
-    assert [ws.cell(r, 1).value for r in range(1, 4)] == [
+    top = 3 if sheet in DOCUMENT_SHEETS else 1
+    assert [ws.cell(r, 1).value for r in range(top, top + 3)] == [
         "Кластер «Энергия Севера» топливно-энергетического комплекса",
         "Сводный отчёт о реализации программы деятельности кластера",
         "за октябрь 2026 г.",
     ]
-    assert ws.cell(5, 1).value == "Сформирован 05.11.2026"
-    assert any(str(rng).startswith("A1:") for rng in ws.merged_cells.ranges)
+    assert ws.cell(top + 4, 1).value == "Сформирован 05.11.2026"
+    assert any(str(rng).startswith(f"A{top}:") for rng in ws.merged_cells.ranges)
+    marks = [c.value for c in ws[1] if c.value]
+    if sheet in DOCUMENT_SHEETS:
+        assert marks == ["Приложение к письму от ____________ № ________"]
+        assert next(c for c in ws[1] if c.value).alignment.horizontal == "right"
+    else:
+        assert "Приложение" not in " ".join(map(str, all_values(ws)))
 
 
 def test_period_phrase():
@@ -190,7 +200,7 @@ def test_period_phrase():
 def test_properties_are_fixed(book):
     props = book.properties
     assert props.creator == "cluster_xl"
-    assert props.created == datetime(2026, 10, 31)
+    assert props.created == datetime(2026, 11, 5)  # the date formed, never the clock
     assert "октябрь 2026" in props.subject and "за октябрь 2026 г." in props.title
 
 
@@ -237,7 +247,9 @@ def test_one_page_wide_header_repeated_and_frozen(book, sheet):
                       "Организация" if sheet == "Данные" else "Код")
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth or 1) == 1  # absent means 1 (ECMA-376)
-    assert ws.print_title_rows == f"${header}:${header}"
+    # The legend strip above the header repeats with it where the sheet shows statuses.
+    first = header - 1 if sheet in ("Свод", "Показатели", "Свод по годам") else header
+    assert ws.print_title_rows == f"${first}:${header}"
     assert ws.freeze_panes == f"A{header + 1}"
 
 
@@ -266,7 +278,7 @@ def summary(book):
 def test_summary_header(summary):
     _, cols = summary
     assert list(cols) == ["Код", "Наименование результата", "Ед. изм.", "Цель 2026", "Цель 2027",
-                          "Цель 2028", "План колледжей 2026", "Факт 2026", "Отклонение",
+                          "Цель 2028", "По графику на 31.10.2026", "Факт 2026", "Отклонение",
                           "% исполнения", "Статус", "Примечание"]
 
 
@@ -276,12 +288,17 @@ def test_summary_item_values_and_formats(summary):
     cell = lambda name: ws.cell(row, cols[name])  # noqa: E731
     assert cell("Наименование результата").value == default_plan().item("1.1.1").name
     assert [cell(f"Цель {y}").value for y in (2026, 2027, 2028)] == [25, 26, 27]
-    assert [cell(k).value for k in ("План колледжей 2026", "Факт 2026", "Отклонение")] == [26, 30, 5]
+    assert [cell(k).value for k in ("Факт 2026", "Отклонение")] == [30, 5]
+    # Where the item should be by October: 10/12 of 25, to a tenth.
+    assert cell("По графику на 31.10.2026").value == pytest.approx(25 * 10 / 12)
+    assert cell("По графику на 31.10.2026").number_format == "#,##0.0"
     assert cell("% исполнения").value == pytest.approx(120.0)
     assert cell("Факт 2026").number_format == "#,##0"
     assert cell("Цель 2026").number_format == "#,##0"
     assert cell("% исполнения").number_format == "#,##0.0"
-    assert cell("Статус").value == "выполнено"
+    assert cell("Статус").value == "● выполнено"
+    achieved = "FF" + STATUS_FILLS["achieved"][1:]
+    assert cell("Факт 2026").fill.fgColor.rgb == cell("Статус").fill.fgColor.rgb == achieved
     assert cell("Наименование результата").alignment.wrap_text
 
 
@@ -299,7 +316,7 @@ def test_no_target_is_a_dash_and_pct_is_na(summary):
     assert ws.cell(ratio, cols["Цель 2028"]).value == 87
     assert ws.cell(ratio, cols["% исполнения"]).value == "н/д"
     assert ws.cell(ratio, cols["Отклонение"]).value == "—"
-    assert ws.cell(ratio, cols["Статус"]).value == "нет цели"
+    assert ws.cell(ratio, cols["Статус"]).value == "нет цели"  # no mark: the word alone
     assert ws.cell(find_row(ws, "1.3.1"), cols["Цель 2027"]).value == "—"
     # A target with nothing reported: % is a dash, not «н/д» and not 0.
     missing = find_row(ws, "1.2.1")
@@ -341,11 +358,12 @@ def test_sections_and_results_verbatim_in_plan_order(summary):
 def test_status_words_have_distinct_fills(summary):
     ws, cols = summary
     fills = {}
+    words = {status_text(s): s for s in STATUS_LABELS if s}
     for row in range(1, ws.max_row + 1):
         word = ws.cell(row, cols["Статус"]).value
-        if word in STATUS_LABELS.values() and word:
+        if word in words:
             fills.setdefault(word, set()).add(ws.cell(row, cols["Статус"]).fill.fgColor.rgb)
-    assert set(fills) == {"выполнено", "в графике", "отставание", "нет цели", "нет данных"}
+    assert set(fills) == {"● выполнено", "○ в графике", "▼ отставание", "нет цели", "нет данных"}
     assert all(len(colours) == 1 for colours in fills.values())
     assert len({next(iter(c)) for c in fills.values()}) == 5
 
@@ -355,16 +373,20 @@ def test_legend_under_table(summary):
     legend = find_row(ws, "Условные обозначения:", col=2)
     assert legend > find_row(ws, "6.5.1")
     texts = [ws.cell(legend + n, 2).value for n in range(1, 6)]
-    assert texts[:4] == [
-        "выполнено — факт не ниже годовой цели",
-        "в графике — факт не ниже ожидаемого к отчётному месяцу",
-        "отставание — факт ниже ожидаемого",
-        "нет цели — цель на год не установлена",
+    assert texts == [
+        "выполнено — факт не ниже цели на 2026 год",
+        "в графике — факт не ниже ожидаемого по графику на 31.10.2026 (допускается отставание до 10 %)",
+        "отставание — факт ниже ожидаемого по графику на 31.10.2026 более чем на 10 %",
+        "нет цели — цель на год не установлена («—»); % исполнения — «н/д»",
+        "нет данных — организации не представили значение",
     ]
-    swatches = {ws.cell(legend + n, 1).fill.fgColor.rgb for n in range(1, 6)}
-    assert len(swatches) == 5
+    swatches = [ws.cell(legend + n, 1) for n in range(1, 6)]
+    assert len({c.fill.fgColor.rgb for c in swatches}) == 5
+    assert [c.value for c in swatches] == ["●", "○", "▼", None, None]
     achieved = find_row(ws, "1.1.1")
     assert ws.cell(legend + 1, 1).fill.fgColor.rgb == ws.cell(achieved, cols["Статус"]).fill.fgColor.rgb
+    schedule = ws.cell(legend + 6, 1).value
+    assert schedule.startswith("Ожидаемое по графику на 31.10.2026: для мероприятий") and "10/12" in schedule
 
 
 def test_indicators_sheet(book):
@@ -400,23 +422,30 @@ def test_by_year_sheet(book):
     assert ws.cell(rows[("1.1.1", 2026)], cols["Факт"]).value == 30
 
 
+COLLEGES = ["Северный политехнический колледж", "Нефтегорский индустриальный техникум", EVIL_ORG]
+
+
 def test_by_college_sheet(book):
+    """Items as rows, colleges as columns: one page wide; the cluster last."""
     ws = book["По организациям"]
-    header = find_row(ws, "Организация")
+    header = find_row(ws, "Код")
+    cols = header_cols(ws, header)
     plan = default_plan()
-    codes = [ws.cell(header, c).value for c in range(2, ws.max_column + 1) if ws.cell(header, c).value]
-    assert codes == [i.code for i in plan.items]
-    units = [ws.cell(header + 1, c).value for c in range(2, len(codes) + 2)]
-    assert units == [i.unit for i in plan.items]
-    names = [ws.cell(r, 1).value for r in range(header + 2, header + 5)]
-    assert names == ["Северный политехнический колледж", "Нефтегорский индустриальный техникум", EVIL_ORG]
-    assert ws.cell(header + 5, 1).value is None  # one row per college, nothing more
-    col = codes.index("1.1.1") + 2
-    assert [ws.cell(r, col).value for r in range(header + 2, header + 5)] == [30, 15, 10]
-    fills = {ws.cell(r, col).fill.fgColor.rgb for r in range(header + 2, header + 5)}
-    assert len(fills) >= 2  # achieved vs on track / behind
-    assert ws.freeze_panes == f"B{header + 2}"
-    assert ws.print_title_rows.startswith(f"${header}:${header + 1}")
+    assert list(cols) == ["Код", "Ед. изм.", *COLLEGES, "Кластер"]
+    grid = range(header + 1, header + 1 + len(plan.items))
+    assert [ws.cell(r, 1).value for r in grid] == [i.code for i in plan.items]
+    assert [ws.cell(r, 2).value for r in grid] == [i.unit for i in plan.items]
+    assert ws.cell(grid.stop, 1).value is None  # one row per item, nothing more
+    row = header + 1 + [i.code for i in plan.items].index("1.1.1")
+    cells = [ws.cell(row, cols[name]) for name in COLLEGES]
+    assert [c.value for c in cells] == [30, 15, 10]
+    assert ws.cell(row, cols["Кластер"]).value == 30
+    assert len({c.fill.fgColor.rgb for c in cells}) == 2  # achieved, on track
+    # The status mark lives in the number format: the value stays a number.
+    assert [c.number_format for c in cells] == ['"● "#,##0', '"● "#,##0', '"○ "#,##0']
+    assert plan.item("1.1.1").name in ws.cell(row, 1).comment.text
+    assert ws.freeze_panes == f"C{header + 1}"
+    assert ws.print_title_rows.startswith(f"${header - 1}:${header}")
     missing = find_row(ws, next(v for v in all_values(ws) if str(v).startswith("Отчёты не представлены")))
     assert "Колледж энергетики и газовых технологий" in ws.cell(missing, 1).value
 
@@ -464,9 +493,9 @@ def test_report_with_nothing_accepted(tmp_path):
     assert summary.cell(find_row(summary, "1.1.1"), cols["Цель 2026"]).value == "—"
     assert "Учтены отчёты 0 из 7 организаций" in all_values(summary)
     by_college = book["По организациям"]
-    header = find_row(by_college, "Организация")
-    assert by_college.cell(header + 2, 1).value is None  # no college rows
-    assert by_college.cell(header + 3, 1).value.startswith("Отчёты не представлены или не приняты: ")
+    header = find_row(by_college, "Код")
+    assert [c.value for c in by_college[header] if c.value] == ["Код", "Ед. изм.", "Кластер"]  # no colleges
+    assert any(str(v).startswith("Отчёты не представлены или не приняты: ") for v in all_values(by_college))
     data = book["Данные"]
     assert data.max_row == find_row(data, "Организация")
 
@@ -536,17 +565,24 @@ def test_prints_to_pdf(written, tmp_path):
 @needs_soffice
 @pytest.mark.skipif(os.environ.get("CLUSTER_XL_DOCS") != "1", reason="set CLUSTER_XL_DOCS=1 to redraw docs/")
 def test_docs_picture(tmp_path):
-    """docs/summary.png for the README: page 1 of «Свод» from the shipped example files."""
-    repo = Path(__file__).resolve().parents[1]
-    examples = repo / "examples" / "2026-10"
-    if examples.is_dir():
-        from cluster_xl.pipeline import build_report
+    """docs/ for the README, from the README's monthly command on the shipped examples
+    (September as --previous) printed with --pdf: docs/summary.png is page 1 of
+    «Свод», docs/report_page.png the first page of «Диаграммы»."""
+    from cluster_xl.pdf import write_pdf
+    from cluster_xl.pipeline import build_report
+    from cluster_xl.previous import compare_with_previous
 
-        report = build_report(default_plan(), [examples], PERIOD, generated_on=date(2026, 11, 5))
-    else:
-        report = make_report()
-    pdf = to_pdf(write_report(report, tmp_path / "svod.xlsx"), tmp_path)
+    repo = Path(__file__).resolve().parents[1]
+    plan = default_plan()
+    september = build_report(plan, [repo / "examples" / "2026-09"], Period(2026, 9))
+    previous = write_report(september, tmp_path / "consolidated_2026-09.xlsx")
+    report = compare_with_previous(build_report(plan, [repo / "examples" / "2026-10"], PERIOD), previous)
+    pdf = write_pdf(report, tmp_path / "consolidated_2026-10.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    charts = next(n for n, page in enumerate(pages, start=1) if "Диаграммы исполнения плана" in page)
     (repo / "docs").mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "110", "-png", "-singlefile", str(pdf),
-                    str(repo / "docs" / "summary")], check=True, timeout=120)
-    assert (repo / "docs" / "summary.png").stat().st_size > 10_000
+    for page, name in ((1, "summary"), (charts, "report_page")):
+        subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "110", "-png", "-singlefile",
+                        str(pdf), str(repo / "docs" / name)], check=True, timeout=120)
+        assert (repo / "docs" / f"{name}.png").stat().st_size > 10_000

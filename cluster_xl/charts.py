@@ -1,0 +1,384 @@
+"""«Диаграммы»: native Excel charts of the report, on pages of their own.
+
+Page 1: plan against fact by section of the programme and by college, as % of
+the year's target (so persons, units and roubles can stand side by side).
+Then the tables those charts are drawn from, and each indicator against its
+trajectory to the last year of the plan.  No chart or table is split across
+pages: every row has a fixed height and the pages are broken by hand.  The
+numbers the charts draw sit right of the printed area, blanks where there is
+no value (a «—» in a chart's range would be drawn as 0).
+
+Percentages: an item's fact as % of its target for the report year, capped at
+100 (an item far ahead must not hide one far behind), averaged over the items
+with a target; the expected share by the report month likewise.  A college is
+measured against its own plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .model import Report
+from .writer import (
+    DASH, DOCUMENT_WIDTH, SHEET_CHARTS, _closing, _num, _number_style, _Sheet, _text, _totals_index,
+    college_columns, status_text,
+)
+
+FONT = {"name": "Times New Roman", "size": 10}
+EXPECTED_COLOUR, FACT_COLOUR = "#BFBFBF", "#1F4E79"  # light and dark: tell apart in grey too
+ROW_PT = 15.0  # rows under the charts have a fixed height, so a chart's extent is known
+PAGE_PT = 595.3 - 2 * 20 / 25.4 * 72  # A4 landscape between the 20 mm top and bottom margins
+CHART_PX = 380  # the bar charts' height: page 1 holds the title block and them
+COUNTED = ("achieved", "on_track", "behind", "no_data")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One bar of the charts: a section or a college."""
+
+    code: str
+    name: str
+    items: int  # items with a target (a plan) for the report year
+    expected_pct: float | None
+    fact_pct: float | None
+    statuses: dict[str, int]
+    change_pp: float | None = None  # percentage points since last month
+
+
+def _share(value: float | None, target: float) -> float:
+    return min(max(value or 0.0, 0.0) / target, 1.0) * 100
+
+
+def _progress(code: str, name: str, rows: Sequence[dict], previous: dict | None) -> Progress:
+    """rows: target, expected, fact, status, code; previous: code -> last month's fact."""
+    judged = [r for r in rows if r["target"] is not None and r["target"] > 0]
+    count = len(judged)
+    statuses = {s: sum(1 for r in rows if r["status"] == s) for s in COUNTED}
+    if not count:
+        return Progress(code, name, 0, None, None, statuses)
+    expected = sum(_share(r["expected"], r["target"]) for r in judged) / count
+    fact = sum(_share(r["fact"], r["target"]) for r in judged) / count
+    change = None
+    if previous is not None:
+        then = sum(_share(previous.get(r["code"]), r["target"]) for r in judged) / count
+        change = fact - then
+    return Progress(code, name, count, expected, fact, statuses, change)
+
+
+def section_progress(report: Report) -> list[Progress]:
+    year = report.period.year
+    totals = _totals_index(report)
+    prev = report.previous
+    then = ({code: v for (code, y), v in prev.then.totals.items() if y == year}
+            if prev is not None else None)
+    out = []
+    for section in report.plan.sections:
+        rows = [_row(item.code, totals.get((item.code, year), {}))
+                for item in report.plan.activities if item.section == section.code]
+        out.append(_progress(section.code, section.title, rows, then))
+    return out
+
+
+def college_progress(report: Report) -> list[Progress]:
+    frame = report.consolidation.by_college
+    by_key: dict[str, list[dict]] = {}
+    for org_id, name, code, plan, fact, expected, status in zip(*(
+            frame[c].tolist() if c in frame.columns else [None] * len(frame)
+            for c in ("org_id", "organisation", "code", "plan", "fact", "expected", "status"))):
+        key = _text(org_id) or _text(name)
+        by_key.setdefault(key, []).append({"code": str(code), "target": _num(plan), "fact": _num(fact),
+                                           "expected": _num(expected), "status": _text(status)})
+    prev = report.previous
+    names = {o.id: o.short_name for o in report.plan.organisations}
+    out = []
+    for key, name in college_columns(report):
+        then = None
+        if prev is not None:
+            printed = names.get(key, name)
+            then = {code: v for (who, code), v in prev.then.colleges.items() if who in (printed, key)}
+        out.append(_progress(key, name, by_key.get(key, []), then))
+    return out
+
+
+def _row(code: str, total: dict) -> dict:
+    return {"code": code, "target": _num(total.get("target")), "fact": _num(total.get("fact")),
+            "expected": _num(total.get("expected")), "status": _text(total.get("status"))}
+
+
+# -- the sheet -----------------------------------------------------------------
+
+
+def charts_sheet(book, ws, report: Report) -> None:
+    columns = [("Код", 5.5), ("Наименование", 60)]
+    # The indicator table needs the unit, fact, expected and a column a year.
+    numbers = max(NUMBER_COLUMNS, 3 + len(report.plan.years))
+    each = (DOCUMENT_WIDTH - sum(w for _, w in columns)) / numbers
+    sheet = _Sheet(book, ws, [*columns, *(("", each) for _ in range(numbers))])
+    data = _ChartData(sheet, len(sheet.widths) + 1)
+    row = sheet.title_block(report, "Диаграммы исполнения плана", document=True)
+    sections, colleges = section_progress(report), college_progress(report)
+    # Page 1: the two bar charts; then their tables, the indicators, the signature.
+    half = _page_px(sheet) // 2 - 6
+    _bar_chart(sheet, row, 0, half, "По разделам программы, % цели года",
+               data.progress("Раздел", sections), "Раздел")
+    _bar_chart(sheet, row, half + 12, half, "По организациям, % плана года",
+               data.progress("Организация", colleges), None, horizontal=True)
+    page2 = row + _rows_for(CHART_PX * 0.75 + 8)
+    as_of = f"на {report.period.end_date:%d.%m.%Y}"
+    groups = []  # row ranges that must not be split across pages
+    r = _progress_table(sheet, page2, report, f"Исполнение по разделам программы {as_of}",
+                        ("Раздел", "Наименование раздела"), sections)
+    groups.append((page2, r - 1))
+    first = r + 1
+    r = _progress_table(sheet, first, report, f"Исполнение по организациям {as_of}",
+                        ("№", "Организация"), colleges, numbered=True)
+    groups.append((first, r - 1))
+    charts, table, r = _indicator_charts(sheet, r + 1, report, data)
+    groups += [charts, table]
+    last = _closing(sheet, r + 1, report, [_percent_note(report)])
+    groups.append((r + 1, last))
+    for fixed in range(last + 1):  # rows without a height of their own: a chart's extent is known
+        sheet.tall(fixed, ROW_PT)
+    ws.set_h_pagebreaks([page2, *_page_breaks(sheet, page2, groups)])
+    ws.print_area(0, 0, last, len(sheet.widths) - 1)  # the chart data beside it is for the screen
+    sheet.page_setup(None)
+
+
+def _page_breaks(sheet: _Sheet, start: int, groups: Sequence[tuple[int, int]]) -> list[int]:
+    """Where pages must break so no group (a table with its heading, a row of charts)
+    is split; rows outside the groups may go anywhere.  Every row's height is set
+    explicitly, so this is where the office suite breaks the other pages too."""
+    blocks, row = [], start
+    for first, last in groups:
+        blocks += [(r, r) for r in range(row, first)]
+        blocks.append((first, last))
+        row = last + 1
+    breaks, used = [], 0.0
+    for first, last in blocks:
+        size = sum(sheet._heights.get(r, ROW_PT) for r in range(first, last + 1))
+        if used and used + size > PAGE_PT:
+            breaks.append(first)
+            used = 0.0
+        used += size
+    return breaks
+
+
+NUMBER_COLUMNS = 8  # the progress tables: items, expected, fact, four states, the change
+
+
+class _ChartData:
+    """The numbers the charts draw, right of the printed area: blanks where there is
+    no value (a «—» in a chart's range would be drawn as 0)."""
+
+    def __init__(self, sheet: _Sheet, col: int):
+        self.sheet, self.col, self.row = sheet, col, 0
+        sheet.ws.set_column(col, col + 6, 11)
+        sheet.ws.write_string(2, col, "Данные диаграмм (не печатаются)", sheet.book.fmt("bold"))
+        self.row = 4
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence]) -> dict:
+        ws, book, top = self.sheet.ws, self.sheet.book, self.row
+        for c, text in enumerate(header):
+            ws.write_string(top, self.col + c, text, book.fmt("header"))
+        for n, values in enumerate(rows, start=1):
+            for c, value in enumerate(values):
+                if isinstance(value, str):
+                    ws.write_string(top + n, self.col + c, value, book.fmt("text"))
+                elif value is None:
+                    ws.write_blank(top + n, self.col + c, None, book.fmt("dash"))
+                else:
+                    ws.write_number(top + n, self.col + c, value, book.fmt("dec"))
+        self.row = top + len(rows) + 2
+        return {"header": top, "first": top + 1, "last": top + max(len(rows), 1), "col": self.col}
+
+    def progress(self, label: str, rows: Sequence[Progress]) -> dict:
+        return self.table((label, "По графику", "Факт"),
+                          [(p.code if label == "Раздел" else p.name, _round(p.expected_pct),
+                            _round(p.fact_pct)) for p in rows])
+
+
+def _rows_for(points: float) -> int:
+    return math.ceil(points / ROW_PT)
+
+
+def _px(width: float) -> int:
+    return int(width * 7 + 0.5) + 5  # XlsxWriter's column width in pixels
+
+
+def _page_px(sheet: _Sheet) -> int:
+    return sum(_px(w) for w in sheet.widths)
+
+
+def _percent_note(report: Report) -> str:
+    return (f"Процент цели года — отношение факта к цели {report.period.year} года по каждой позиции "
+            "(не более 100 %), в среднем по позициям, имеющим цель; для организаций — к их собственному "
+            "плану. «По графику» — ожидаемое к отчётной дате значение в процентах цели года.")
+
+
+def _progress_table(sheet: _Sheet, row: int, report: Report, title: str, first: tuple[str, str],
+                    rows: Sequence[Progress], numbered: bool = False) -> int:
+    """A heading and the table under it; returns the next free row."""
+    ws, book = sheet.ws, sheet.book
+    sheet.paragraph(row, title, "subtitle")
+    header = row + 1
+    titles = [*first, "Позиций с целью", "По графику, %", "Факт, % цели", *(status_text(s) for s in COUNTED)]
+    if report.previous is not None:
+        titles.append("Изменение факта, п. п.")
+    for col, text in enumerate(titles):
+        sheet.text(header, col, text, "header")
+    r = header
+    for n, p in enumerate(rows, start=1):
+        r = header + n
+        sheet.text(r, 0, str(n) if numbered else p.code, "code")
+        sheet.text(r, 1, p.name, "text")
+        ws.write_number(r, 2, p.items, book.fmt("int"))
+        sheet.number(r, 3, _round(p.expected_pct), "dec")
+        sheet.number(r, 4, _round(p.fact_pct), "dec")
+        for col, status in enumerate(COUNTED, start=5):
+            ws.write_number(r, col, p.statuses.get(status, 0), book.fmt("int", status))
+        if report.previous is not None:
+            change = _round(p.change_pp)
+            if change is None:
+                sheet.text(r, 9, DASH, "dash")
+            else:
+                ws.write_number(r, 9, change, book.fmt("change_dec", "behind" if change < 0 else None))
+    return r + 1
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _range(row1: int, col1: int, row2: int, col2: int) -> str:
+    first = xl_rowcol_to_cell(row1, col1, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(row2, col2, row_abs=True, col_abs=True)
+    return f"='{SHEET_CHARTS}'!{first}:{last}"
+
+
+def _style(chart, title: str, size: int = 12, legend: bool = True) -> None:
+    chart.set_title({"name": title, "name_font": {**FONT, "size": size, "bold": True}})
+    if legend:
+        chart.set_legend({"position": "bottom", "font": FONT})
+    else:
+        chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"none": True}})
+
+
+def _bar_chart(sheet: _Sheet, row: int, x_offset: int, width: int, title: str, ref: dict,
+               axis: str | None, horizontal: bool = False) -> None:
+    """Expected against fact, % of the year's target, one category per table row."""
+    chart = sheet.book.workbook.add_chart({"type": "bar" if horizontal else "column"})
+    col = ref["col"]
+    for offset, name, colour in ((1, "По графику", EXPECTED_COLOUR), (2, "Факт", FACT_COLOUR)):
+        chart.add_series({
+            "name": name,
+            "categories": _range(ref["first"], col, ref["last"], col),
+            "values": _range(ref["first"], col + offset, ref["last"], col + offset),
+            "fill": {"color": colour}, "border": {"color": "#404040", "width": 0.75},
+            "data_labels": {"value": True, "num_format": "0", "font": {**FONT, "size": 9}},
+            "gap": 60,
+        })
+    values_axis = {"min": 0, "max": 100, "major_unit": 20, "num_format": '0" %"', "num_font": FONT,
+                   "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    category_axis = {"num_font": FONT, **({"name": axis, "name_font": FONT} if axis else {})}
+    if horizontal:  # colleges top to bottom in roster order, the value axis below them
+        chart.set_x_axis(values_axis)
+        chart.set_y_axis({**category_axis, "reverse": True, "crossing": "max"})
+    else:
+        chart.set_y_axis(values_axis)
+        chart.set_x_axis(category_axis)
+    _style(chart, title)
+    sheet.ws.insert_chart(row, 0, chart, {"x_offset": x_offset, "y_offset": 4,
+                                           "x_scale": width / 480, "y_scale": CHART_PX / 288,
+                                           "object_position": 3})
+
+
+def _indicator_charts(sheet: _Sheet, row: int, report: Report, data: _ChartData):
+    """Each indicator: the trajectory (expected by the report date, then each year's
+    target) and the fact at the report date; four charts a row, then the table.
+    Returns the rows of the charts, of the table's head, and the row after the table."""
+    years = report.plan.years
+    end = f"{report.period.end_date:%d.%m.%Y}"
+    sheet.paragraph(row, f"Показатели результативности: факт на {end} и цели {years[0]}–{years[-1]} гг.",
+                    "subtitle")
+    sheet.block(row + 1, 0, len(sheet.widths) - 1,
+                f"Пунктир — ожидаемое по графику на {end} и цели на конец каждого года; "
+                f"ромб — факт на {end}. Значения — в таблице под диаграммами.", "note")
+    indicators = report.plan.indicators
+    totals = _totals_index(report)
+    trajectory = [(item.code, _num(totals.get((item.code, report.period.year), {}).get("fact")),
+                   _num(totals.get((item.code, report.period.year), {}).get("expected")),
+                   *(_num(totals.get((item.code, y), {}).get("target")) for y in years))
+                  for item in indicators]
+    ref = data.table(("Код", "Факт", end, *(f"31.12.{y}" for y in years)), trajectory)
+    per_row, height = 4, 175
+    chart_rows = _rows_for(height * 0.75 + 6)
+    width = _page_px(sheet) // per_row - 6
+    top = row + 2
+    for n, item in enumerate(indicators):
+        data_row, col = ref["first"] + n, ref["col"]
+        chart = sheet.book.workbook.add_chart({"type": "line"})
+        chart.add_series({
+            "name": "По графику и цели",
+            "categories": _range(ref["header"], col + 2, ref["header"], col + 2 + len(years)),
+            "values": _range(data_row, col + 2, data_row, col + 2 + len(years)),
+            "line": {"color": "#7F7F7F", "width": 1.5, "dash_type": "dash"},
+            "marker": {"type": "circle", "size": 5, "fill": {"color": "white"},
+                       "border": {"color": "#404040"}},
+            "data_labels": {"value": True, "position": "above", "num_format": "#,##0",
+                            "font": {**FONT, "size": 8}},
+        })
+        chart.add_series({  # one value: drawn at the first category, the report date
+            "name": "Факт",
+            "values": _range(data_row, col + 1, data_row, col + 1),
+            "line": {"none": True},
+            "marker": {"type": "diamond", "size": 9, "fill": {"color": FACT_COLOUR},
+                       "border": {"color": FACT_COLOUR}},
+            "data_labels": {"value": True, "position": "below", "num_format": "#,##0",
+                            "font": {**FONT, "size": 8, "bold": True}},
+        })
+        chart.show_blanks_as("gap")
+        chart.set_x_axis({"num_font": {**FONT, "size": 7, "rotation": 0}})
+        chart.set_y_axis({"num_font": {**FONT, "size": 8}, "num_format": "#,##0", "min": 0,
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        _style(chart, f"{item.code}, {item.unit}", size=10, legend=False)
+        sheet.ws.insert_chart(top + (n // per_row) * chart_rows, 0, chart, {
+            "x_offset": (n % per_row) * (width + 8), "y_offset": 4, "x_scale": width / 480,
+            "y_scale": height / 288, "object_position": 3})
+    rows_of_charts = math.ceil(len(indicators) / per_row)
+    table = top + rows_of_charts * chart_rows + 1
+    end_row = _indicator_table(sheet, table, report)
+    return (row, table - 1), (table, min(table + 1, end_row - 1)), end_row
+
+
+def _indicator_table(sheet: _Sheet, row: int, report: Report) -> int:
+    """The indicators' figures: fact, expected, the targets by year; returns the next row."""
+    years = report.plan.years
+    end = f"{report.period.end_date:%d.%m.%Y}"
+    titles = ["Код", "Наименование показателя", "Ед. изм.", f"Факт на {end}", f"По графику на {end}",
+              *(f"Цель {y}" for y in years)]
+    for col, text in enumerate(titles):
+        sheet.text(row, col, text, "header")
+    totals = _totals_index(report)
+    year = report.period.year
+    r = row
+    for n, item in enumerate(report.plan.indicators, start=1):
+        r = row + n
+        now = totals.get((item.code, year), {})
+        targets = [_num(totals.get((item.code, y), {}).get("target")) for y in years]
+        fact, expected = _num(now.get("fact")), _num(now.get("expected"))
+        style = _number_style(item.unit, [fact, *targets])
+        status = _text(now.get("status"))
+        sheet.text(r, 0, item.code, "code")
+        sheet.text(r, 1, item.name, "text")
+        sheet.text(r, 2, item.unit, "center")
+        sheet.number(r, 3, fact, style, status or None)
+        exact = style != "int" or expected is None or float(expected).is_integer()
+        sheet.number(r, 4, expected, style if exact else "dec")
+        for col, target in enumerate(targets, start=5):
+            sheet.number(r, col, target, style)
+    return r + 1
