@@ -15,7 +15,7 @@ subprocess:
              seven-sheet workbook
 
 and prints wall seconds, ms per file, peak RSS (summed over the process and
-its workers, sampled from /proc) and the ratios.  It also times
+its workers: PSS sampled from /proc, so shared pages count once) and the ratios.  It also times
 `cluster-xl --help` and the bundled seven-file example.  Not a test: CI does
 not time anything.
 
@@ -203,35 +203,43 @@ def _to_ods(paths: list[Path]) -> None:
 @dataclass(frozen=True)
 class Run:
     wall: float
-    rss_mb: float  # peak of the summed RSS of the process tree
+    rss_mb: float  # peak of the summed PSS of the process tree (MB)
     rc: int
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
+def _tree_pss(root: int) -> int:
+    """Proportional resident bytes of `root` and all its descendants, from /proc.
+
+    PSS, not RSS: forked workers share the parent's pages, and summing RSS would
+    count those pages once per process.
+    """
+    children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
+                ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21]) * page
+        children.setdefault(ppid, []).append(int(entry.name))
     total, stack = 0, [root]
-    children: dict[int, list[int]] = {}
-    for pid, ppid in parents.items():
-        children.setdefault(ppid, []).append(pid)
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack += children.get(pid, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def measure(cmd: list[str], env: dict | None = None) -> Run:
@@ -244,7 +252,7 @@ def measure(cmd: list[str], env: dict | None = None) -> Run:
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -386,8 +394,9 @@ def main(argv=None) -> None:
         results.append(run_set(n, roots[n], args.repeat, args.skip_baseline, args.jobs))
         print(f"  N={n} done", file=sys.stderr)
     print(table(results, startup_figures(args.repeat)))
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}; peak RSS sums the process and its "
-          f"workers (sampled every 20 ms); × floor = wall / floor wall.")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}. Peak RSS: the process and its workers "
+          f"together (PSS, sampled every 20 ms; at least the largest single process's maximum RSS). "
+          f"× baseline = baseline wall / this wall; × floor = this wall / floor wall.")
 
 
 if __name__ == "__main__":

@@ -103,25 +103,24 @@ def _check_version(sub: Submission, plan: Plan, where: dict) -> Iterator[Issue]:
 
 
 def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterator[Issue]:
-    for e in sub.entries:
-        where = _where(e.source, e)
+    for e in sub.entries:  # `_where` only where there is an issue: most entries have none
         unit = _unit_of(plan, e.code)
         if e.value < 0:
             yield error("negative-number",
                         f"Отрицательное значение {format_ru(e.value, 2)} в строке {e.code}; "
-                        "ожидается число не меньше нуля.", **where)
+                        "ожидается число не меньше нуля.", **_where(e.source, e))
         elif unit in _PERSON_UNITS and not float(e.value).is_integer():
             yield warning("fraction",
                           f"Дробное значение {format_ru(e.value, 2)} в строке {e.code} "
-                          f"(ед. изм. «{unit}»); ожидается целое число.", **where)
+                          f"(ед. изм. «{unit}»); ожидается целое число.", **_where(e.source, e))
         elif unit == "%" and e.value > 100:
             yield error("percent-out-of-range",
                         f"Значение {format_ru(e.value, 2)} % в строке {e.code} больше 100 %; "
-                        "ожидается процент от 0 до 100.", **where)
+                        "ожидается процент от 0 до 100.", **_where(e.source, e))
         if e.measure == "fact" and period is not None and e.year > period.year:
             yield warning("future-fact",
                           f"Факт за {e.year} год указан в отчёте за {period}: факт будущего года не учитывается "
-                          "в оценке исполнения.", **where)
+                          "в оценке исполнения.", **_where(e.source, e))
     yield from _check_ratio_parts(sub, plan)
 
 

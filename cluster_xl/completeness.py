@@ -43,8 +43,11 @@ class CollegeFiles:
 def completeness(report: Report) -> list[CollegeFiles]:
     """Roster order; a college's files in the order they were read."""
     rows = []
+    by_org: dict[str | None, list] = {}  # one pass: thousands of colleges × thousands of files
+    for f in report.files:
+        by_org.setdefault(f.organisation_id, []).append(f)
     for org in report.plan.colleges:
-        mine = [f for f in report.files if f.organisation_id == org.id]
+        mine = by_org.get(org.id, [])
         rows.append(CollegeFiles(
             org.id, org.short_name,
             accepted=tuple(f.file for f in mine if f.status == ACCEPTED),

@@ -9,6 +9,7 @@ The README documents the same contract for people writing other programs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Bump when the layout changes in a way older readers cannot follow.
 TEMPLATE_FORMAT = "1"
@@ -67,7 +68,12 @@ def norm_label(text: object) -> str:
     """Lowercase, ё→е, whitespace folded: the form labels are compared in."""
     if text is None:
         return ""
-    return " ".join(str(text).lower().replace("ё", "е").split())
+    return _norm_text(text) if isinstance(text, str) else _norm_text(str(text))
+
+
+@lru_cache(maxsize=16384)  # the same labels in every one of thousands of files
+def _norm_text(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").split())
 
 
 def parse_measure_header(text: object) -> tuple[str, int] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 
 # Characters people and office suites use as thousands separators.
@@ -46,6 +47,21 @@ NONE = Parsed("none", raw="-")
 
 def parse_number(cell: object) -> Parsed:
     """Parse a cell value as read by any reader (str, int, float, bool, date, None)."""
+    if cell is None:
+        return EMPTY
+    try:
+        # Thousands of files repeat the same few hundred values; Parsed is immutable.
+        return _parse_cached(cell)
+    except TypeError:  # an unhashable value from some other reader
+        return _parse(cell)
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _parse_cached(cell: object) -> Parsed:
+    return _parse(cell)
+
+
+def _parse(cell: object) -> Parsed:
     if cell is None:
         return EMPTY
     if isinstance(cell, bool):

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .issues import error
-from .model import REJECTED, FileOutcome, Period
+from .model import REJECTED, FileOutcome, PackedEntries, Period
 from .plan import Plan
 
 # Test hook: a worker given a file of this name dies as a native crash would.
 CRASH_ENV = "CLUSTER_XL_TEST_CRASH_ON"
+OUT_OF_MEMORY = 71  # a worker's exit code when a file exhausted its memory
 CHUNK_MAX = 32  # files per task: fewer round trips, yet an even share at the end
 
 
@@ -48,18 +49,19 @@ def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, stri
                   progress: Callable[[Path], None] | None = None) -> list[FileOutcome]:
     """`process_file` for every path, in input order; `jobs` worker processes.
 
-    lean: drop what only the per-file checks needed (every template cell's
-    address, the units and issued targets), so that thousands of outcomes stay
-    small in memory and cheap to send between processes.
+    lean: keep the entries as columns (`PackedEntries`) and drop what only the
+    per-file checks needed (every template cell's address, the units and issued
+    targets), so that thousands of outcomes stay small in memory and cheap to
+    send between processes.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1:
+    if jobs == 1 or not paths:
         from .pipeline import process_file
 
         out = []
         for path in paths:
-            out.append(_slim(process_file(path, plan, period, strict)) if lean else
-                       process_file(path, plan, period, strict))
+            outcome = process_file(path, plan, period, strict)
+            out.append(_slim(outcome) if lean else outcome)
             if progress:
                 progress(path)
         return out
@@ -70,14 +72,16 @@ def _slim(outcome: FileOutcome) -> FileOutcome:
     sub = outcome.submission
     if sub is None:
         return outcome
-    return replace(outcome, submission=replace(sub, cells={}, units={}, issued={}))
+    return replace(outcome, submission=replace(sub, entries=PackedEntries(sub.entries),
+                                               cells={}, units={}, issued={}))
 
 
 def crashed(path: Path, exitcode: int | None) -> FileOutcome:
     """The outcome of a file whose reading killed the worker process."""
     from .pipeline import _sha256
 
-    how = (f"сигнал {-exitcode}" if exitcode is not None and exitcode < 0
+    how = ("не хватило памяти" if exitcode == OUT_OF_MEMORY
+           else f"сигнал {-exitcode}" if exitcode is not None and exitcode < 0
            else f"код завершения {exitcode}" if exitcode is not None else "причина неизвестна")
     issue = error("reader-crashed",
                   f"Файл «{path.name}» не удалось прочитать: программа чтения аварийно завершилась "
@@ -106,7 +110,10 @@ def _worker(conn, plan: Plan, period: Period | None, strict: bool, lean: bool) -
         for path in chunk:
             if crash_on and path.name == crash_on:
                 os._exit(70)  # as abruptly as a native abort: no cleanup, no answer
-            outcome = process_file(path, plan, period, strict)
+            try:
+                outcome = process_file(path, plan, period, strict)
+            except MemoryError:
+                os._exit(OUT_OF_MEMORY)  # the reader's memory is gone: this worker is done
             out.append(_slim(outcome) if lean else outcome)
         conn.send(out)
 

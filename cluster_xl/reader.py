@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -258,6 +259,7 @@ def _report_sheets(ctx: _Context, sheets: dict[str, str]) -> None:
 # -- cells --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # the template's cells, over and over
 def a1(row: int, col: int) -> str:
     """Zero-based (row, col) -> 'A1' address."""
     letters = ""
@@ -403,8 +405,11 @@ def _title_labels(grid: Grid) -> dict[str, tuple[int, int, int | None]]:
 
 
 def _title_field(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
+    return _title_field_text(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _title_field_text(value: str) -> str | None:
     text = c.norm_label(value).rstrip(":*").strip()
     if len(text) < 4:
         return None
@@ -509,12 +514,13 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
 def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int, parsed) -> None:
     for col, (measure, year), value, p in parsed:
         cell = a1(r, col)
-        state.cells[(code, year, measure)] = Source(ctx.file, sheet, cell)
-        if p.kind == "empty":
+        source = Source(ctx.file, sheet, cell)  # one object for both maps: thousands of files
+        state.cells[(code, year, measure)] = source
+        if p.kind == "empty" and ctx.formula_cells:  # most files have no formula cells at all
             what = f"строка {code}, {'план' if measure == 'plan' else 'факт'} {year}"
             ctx.formula_without_value(sheet, cell, what, item=code, year=year)
         if p.is_number:
-            state.entries.append(Entry(code, year, measure, p.value, Source(ctx.file, sheet, cell)))
+            state.entries.append(Entry(code, year, measure, p.value, source))
         elif p.kind == "text":
             what = "план" if measure == "plan" else "факт"
             ctx.error("not-a-number",

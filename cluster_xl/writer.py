@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 import xlsxwriter
 
+from .bulk import BulkSheet, data_rows
 from .consolidate import STATUS_LABELS
 from .model import ACCEPTED, REJECTED, REPLACED, Period, Report
 from .model import STATUS_LABELS as FILE_STATUS_LABELS
@@ -190,7 +191,8 @@ def _fill_workbook(workbook, report: Report, sheets: set[str] | None = None) -> 
         (SHEET_COMPLETENESS, completeness_sheet),
     ):
         if sheets is None or name in sheets:
-            fill(book, workbook.add_worksheet(name), report)
+            # «Данные» takes its quarter of a million rows in one piece (bulk.py).
+            fill(book, workbook.add_worksheet(name, BulkSheet if name == SHEET_DATA else None), report)
     formed = report.generated_on
     workbook.set_properties({
         "title": f"{REPORT_TITLE} {period_phrase(report.period)}",
@@ -266,9 +268,17 @@ class _Sheet:
             return
         self.ws.write_string(row, col, value, cell_format)
         if wraps:
-            lines = _line_count(value, self.widths[col] * 10 / size, bold)
-            if lines > 1:
-                self.tall(row, lines * LINE_HEIGHT * size / 10 + 3)
+            height = self.height_for(col, value, styles)
+            if height:
+                self.tall(row, height)
+
+    def height_for(self, col: int, value: str, styles: tuple) -> float:
+        """Points a wrapped `value` needs in column `col`; 0.0 where one line will do."""
+        _, wraps, bold, size = self.book.style(styles)
+        if not (wraps and value):
+            return 0.0
+        lines = _line_count(value, self.widths[col] * 10 / size, bold)
+        return lines * LINE_HEIGHT * size / 10 + 3 if lines > 1 else 0.0
 
     def number(self, row: int, col: int, value: float | None, style: str, *mods: str | None,
                missing: str = DASH) -> None:
@@ -814,26 +824,9 @@ def _data_sheet(book, ws, report: Report) -> None:
     ])
     header = sheet.title_block(report, "Исходные значения принятых отчётов с указанием ячеек")
     sheet.header(header)
-    names = ("organisation", "code", "item", "year", "measure", "value", "file", "sheet", "cell")
-    center, integer, decimal = book.fmt("dash"), book.fmt("int"), book.fmt("dec")
-    measures = {"plan": "план", "fact": "факт"}
-    row = header + 1
-    for org, code, item, year, measure, value, file, sheet_name, cell in _records(
-            report.consolidation.entries, names):
-        sheet.text(row, 0, _text(org), "text")
-        sheet.text(row, 1, _text(code), "code")
-        sheet.text(row, 2, _text(item), "code")
-        sheet.number(row, 3, _num(year), "dash", missing="")
-        ws.write_string(row, 4, measures.get(measure, _text(measure)) or DASH, center)
-        number = _num(value)
-        if number is None:
-            ws.write_string(row, 5, DASH, center)
-        else:
-            ws.write_number(row, 5, number, integer if number.is_integer() else decimal)
-        sheet.text(row, 6, _text(file), "text")
-        sheet.text(row, 7, _text(sheet_name), "text")
-        sheet.text(row, 8, _text(cell), "code")
-        row += 1
+    # One row per accepted number (bulk.FIELDS): organisation, row code, item, year,
+    # plan/fact, value, file, sheet, cell — rendered in one pass, not cell by cell.
+    row = data_rows(sheet, header + 1, report.consolidation.entries)
     ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
     sheet.page_setup((header, header))
 

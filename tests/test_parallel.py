@@ -82,3 +82,16 @@ def test_jobs_must_be_positive(generated_examples):
                            "--jobs", "0"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "--jobs" in proc.stderr and "не меньше 1" in proc.stderr
+
+
+def test_packed_entries_read_back_as_the_entries(plan, generated_examples):
+    import pickle
+
+    from cluster_xl.model import PackedEntries
+    from cluster_xl.pipeline import process_file
+
+    entries = process_file(sorted(generated_examples.iterdir())[0], plan, OCT).submission.entries
+    packed = pickle.loads(pickle.dumps(PackedEntries(entries)))
+    assert len(packed) == len(entries) > 100
+    assert tuple(packed) == entries and packed == entries
+    assert packed[-1] == entries[-1] and packed[3:7] == entries[3:7]

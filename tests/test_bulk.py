@@ -1,0 +1,76 @@
+"""«Данные» written in one piece (bulk.py) is the sheet cell-by-cell writing gives, byte for byte."""
+
+from dataclasses import replace
+
+import pytest
+from openpyxl import load_workbook
+
+from cluster_xl import writer
+from cluster_xl.model import Period
+from cluster_xl.pipeline import build_report
+
+OCT = Period(2026, 10)
+
+
+def cell_by_cell(book, ws, report):
+    """The «Данные» sheet as writer.py wrote it before bulk.py: the reference."""
+    sheet = writer._Sheet(book, ws, [
+        ("Организация", 40), ("Код строки", 10), ("Позиция", 9), ("Год", 7), ("План/Факт", 9),
+        ("Значение", 12), ("Файл", 34), ("Лист", 16), ("Ячейка", 8),
+    ])
+    header = sheet.title_block(report, "Исходные значения принятых отчётов с указанием ячеек")
+    sheet.header(header)
+    names = ("organisation", "code", "item", "year", "measure", "value", "file", "sheet", "cell")
+    center, integer, decimal = book.fmt("dash"), book.fmt("int"), book.fmt("dec")
+    row = header + 1
+    for org, code, item, year, measure, value, file, sheet_name, cell in writer._records(
+            report.consolidation.entries, names):
+        sheet.text(row, 0, writer._text(org), "text")
+        sheet.text(row, 1, writer._text(code), "code")
+        sheet.text(row, 2, writer._text(item), "code")
+        sheet.number(row, 3, writer._num(year), "dash", missing="")
+        ws.write_string(row, 4, {"plan": "план", "fact": "факт"}.get(measure, writer._text(measure))
+                        or writer.DASH, center)
+        number = writer._num(value)
+        if number is None:
+            ws.write_string(row, 5, writer.DASH, center)
+        else:
+            ws.write_number(row, 5, number, integer if number.is_integer() else decimal)
+        sheet.text(row, 6, writer._text(file), "text")
+        sheet.text(row, 7, writer._text(sheet_name), "text")
+        sheet.text(row, 8, writer._text(cell), "code")
+        row += 1
+    ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
+    sheet.page_setup((header, header))
+
+
+@pytest.fixture(scope="module")
+def report(plan, generated_examples):
+    report = build_report(plan, [generated_examples], OCT)
+    entries = report.consolidation.entries.copy()
+    # The rare shapes too: a value missing, a blank organisation, a long name that wraps.
+    entries.loc[3, "value"] = float("nan")
+    entries.loc[4, "organisation"] = None
+    entries.loc[5, "organisation"] = "Колледж с очень длинным наименованием, " * 3
+    entries.loc[6, "value"] = 12.5
+    return replace(report, consolidation=replace(report.consolidation, entries=entries))
+
+
+def test_bulk_rows_are_the_bytes_cell_by_cell_writing_gives(report, tmp_path, monkeypatch):
+    bulk = writer.write_report(report, tmp_path / "bulk.xlsx")
+    monkeypatch.setattr(writer, "_data_sheet", cell_by_cell)
+    reference = writer.write_report(report, tmp_path / "reference.xlsx")
+    assert bulk.read_bytes() == reference.read_bytes()
+
+
+def test_bulk_rows_read_back_as_the_entries(report, tmp_path):
+    path = writer.write_report(report, tmp_path / "bulk.xlsx")
+    ws = load_workbook(path, read_only=True)[writer.SHEET_DATA]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[8] and r[8] != "Ячейка"]
+    entries = report.consolidation.entries
+    assert len(rows) == len(entries)
+    assert rows[0][1:] == (entries.loc[0, "code"], entries.loc[0, "item"], entries.loc[0, "year"],
+                           {"plan": "план", "fact": "факт"}[entries.loc[0, "measure"]],
+                           entries.loc[0, "value"], entries.loc[0, "file"], entries.loc[0, "sheet"],
+                           entries.loc[0, "cell"])
+    assert rows[3][5] == "—" and rows[4][0] is None and rows[6][5] == 12.5
