@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import guard
+from .atomic import write_atomically
 from .issues import Issue
 
 NOTES_SHEET = "Замечания"
@@ -176,14 +177,4 @@ def _text(ws, row: int, col: int, value: str):
 
 def _save_atomically(book, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the copy is an ordinary file
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(out, book.save)

@@ -8,12 +8,12 @@ installed, `PdfError` says so in Russian; nothing else is written.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .atomic import write_atomically
 from .model import Report
 from .writer import DOCUMENT_SHEETS, write_report
 
@@ -71,10 +71,5 @@ def write_pdf(report: Report, path: str | Path) -> Path:
             detail = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["причина не сообщена"]
             raise PdfError(f"PDF не записан: LibreOffice завершился с ошибкой ({detail[0]}).")
         # Copy beside the target, then rename: the PDF appears complete or not at all.
-        partial = path.with_name(f".~{path.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(produced, partial)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+        write_atomically(path, lambda tmp: shutil.copyfile(produced, tmp))
     return path

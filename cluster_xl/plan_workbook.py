@@ -12,9 +12,7 @@ in `PlanError.issues`: a methodologist fixes the whole workbook in one pass.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
@@ -23,6 +21,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from .atomic import write_atomically
 from .issues import Issue, error, has_errors
 from .numbers import parse_number
 from .plan import (
@@ -188,19 +187,12 @@ STYLES = {
 
 def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
     """Export `plan` to an editable .xlsx workbook at `path` (written atomically)."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    def build(tmp: str) -> None:
         options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        with xlsxwriter.Workbook(str(tmp), options) as workbook:
+        with xlsxwriter.Workbook(tmp, options) as workbook:
             _PlanWriter(workbook, plan).write()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomically(Path(path), build)
 
 
 class _PlanWriter:

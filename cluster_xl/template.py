@@ -8,18 +8,17 @@ protection without a password — a guard against slips, not a lock.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
 from . import contract as c
+from .atomic import write_atomically
 from .model import Period
 from .plan import Plan, PlanItem
 
@@ -93,22 +92,8 @@ def write_template(plan: Plan, path: str | Path, filling: Filling | None = None)
     filling = filling or Filling()
     _check_filling(plan, filling)
     path = Path(path)
-    _atomic_write(path, lambda tmp: _build(plan, tmp, filling))
+    write_atomically(path, lambda tmp: _build(plan, tmp, filling))
     return path
-
-
-def _atomic_write(path: Path, build: Callable[[str], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=path.suffix or ".xlsx", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        build(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _check_filling(plan: Plan, filling: Filling) -> None:

@@ -17,13 +17,13 @@ gives the same bytes.
 from __future__ import annotations
 
 import math
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import xlsxwriter
 
+from .atomic import write_atomically
 from .bulk import BulkSheet, data_rows
 from .consolidate import STATUS_LABELS
 from .model import ACCEPTED, REJECTED, REPLACED, Period, Report
@@ -161,21 +161,16 @@ def write_report(report: Report, path: str | Path, sheets: Iterable[str] | None 
     `sheets` limits the book to some of `SHEETS` (the PDF is made of
     `DOCUMENT_SHEETS`); each written sheet is the same as in the full book.
     """
-    path = Path(path)
-    tmp = path.with_name(f".~{path.name}.{os.getpid()}.tmp")
-    try:
+    def build(tmp: str) -> None:
         # A fresh copy: XlsxWriter adds keys to the dict it is given, which made a
         # second workbook written in the same process differ in styles.xml.
         options = {**WORKBOOK_OPTIONS,
                    "default_format_properties": dict(WORKBOOK_OPTIONS["default_format_properties"])}
-        workbook = xlsxwriter.Workbook(str(tmp), options)
+        workbook = xlsxwriter.Workbook(tmp, options)
         _fill_workbook(workbook, report, None if sheets is None else set(sheets))
         workbook.close()
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+
+    return write_atomically(path, build)
 
 
 def _fill_workbook(workbook, report: Report, sheets: set[str] | None = None) -> None:
