@@ -16,6 +16,7 @@ import pytest
 from cluster_xl.consolidate import STATUS_LABELS, Consolidation
 from cluster_xl.issues import error, warning
 from cluster_xl.model import FileOutcome, Period, Report
+from cluster_xl.pdf import RU_LOCALE
 from cluster_xl.plan import default_plan
 from cluster_xl.writer import DOCUMENT_SHEETS, SHEETS, STATUS_FILLS, period_phrase, status_text, write_report
 
@@ -529,13 +530,6 @@ def test_sources_sheet(book):
 
 # -- printing ----------------------------------------------------------------
 
-_RU_LOCALE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
-<value>ru-RU</value></prop></item>
-</oor:items>
-"""
 
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -545,7 +539,7 @@ def to_pdf(xlsx: Path, outdir: Path) -> Path:
     profile = Path("/tmp/lo_writer_test")
     (profile / "user").mkdir(parents=True, exist_ok=True)
     # Russian number formatting (1 160, 90,9) in the rendered pages.
-    (profile / "user" / "registrymodifications.xcu").write_text(_RU_LOCALE, encoding="utf-8")
+    (profile / "user" / "registrymodifications.xcu").write_text(RU_LOCALE, encoding="utf-8")
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{profile}",
                     "--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)],
                    check=True, capture_output=True, timeout=180)
