@@ -307,15 +307,28 @@ def _row_code(value: object, plan: Plan) -> str:
     return candidates[0] if candidates else ""
 
 
-def _code_candidates(value: object) -> list[str]:
+def _code_candidates(value: object) -> tuple[str, ...]:
+    try:
+        # Every file repeats the template's few dozen codes.
+        return _code_candidates_cached(value)
+    except TypeError:  # an unhashable value from some other reader
+        return _code_candidates_of(value)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _code_candidates_cached(value: object) -> tuple[str, ...]:
+    return _code_candidates_of(value)
+
+
+def _code_candidates_of(value: object) -> tuple[str, ...]:
     if _blank(value):
-        return []
+        return ()
     if isinstance(value, (date, datetime)):
         d, m, y = value.day, value.month, value.year
-        return [f"{d}.{m}.{y % 100}", f"{d}.{m}", f"{d}.{m}.{y}"]
+        return (f"{d}.{m}.{y % 100}", f"{d}.{m}", f"{d}.{m}.{y}")
     code = normalise_code(value)
     latin = _LATIN_P.match(code)
-    return [code] + ([f"П{latin.group(1)}"] if latin else [])
+    return (code, f"П{latin.group(1)}") if latin else (code,)
 
 
 # -- headers ------------------------------------------------------------------
@@ -476,13 +489,12 @@ Columns = list[tuple[int, tuple[str, int]]]  # (column, (measure, year)) in shee
 
 def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, columns: Columns,
               r: int, row: Row) -> None:
-    raw_code = _at(row, header.code_col)
+    width = len(row)
+    raw_code = row[header.code_col] if header.code_col < width else None
     code = _row_code(raw_code, ctx.plan)
-    code_cell = a1(r, header.code_col)
-    parsed = [(col, key, _at(row, col)) for col, key in columns]
-    parsed = [(col, key, value, parse_number(value)) for col, key, value in parsed]
-    numbers = [(col, p) for col, _, _, p in parsed if p.is_number]
+    values = [row[col] if col < width else None for col, _ in columns]
     if code in ctx.plan.input_codes:
+        code_cell = a1(r, header.code_col)
         if code in state.seen:
             ctx.error("duplicate-code",
                       f"Код {code} указан повторно (первое вхождение — {state.seen[code]}); "
@@ -493,34 +505,43 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
         if header.unit_col is not None:
             unit_cell = a1(r, header.unit_col)
             state.units[code] = (show(_at(row, header.unit_col)), Source(ctx.file, sheet, unit_cell))
-        _take_values(ctx, state, sheet, code, r, parsed)
+        _take_values(ctx, state, sheet, code, r, columns, values)
         # Only rows a college fills in: the template explains computed rows in this column.
         _take_note(state, code, _at(row, header.note_col))
-    elif code in ctx.plan.by_code or code in ctx.plan.heading_codes:
-        if numbers:
-            col, p = numbers[0]
-            ctx.warning("value-in-computed-row", _computed_message(ctx.plan, code),
-                        sheet=sheet, cell=a1(r, col), item=code, value=p.raw)
-    elif numbers and code:
+        return
+    if all(v is None or v == "" for v in values):
+        return  # an empty or heading row: by far the most common other row
+    numbers = [(col, p) for (col, _), p in zip(columns, map(parse_number, values)) if p.is_number]
+    if not numbers:
+        return
+    if code in ctx.plan.by_code or code in ctx.plan.heading_codes:
+        col, p = numbers[0]
+        ctx.warning("value-in-computed-row", _computed_message(ctx.plan, code),
+                    sheet=sheet, cell=a1(r, col), item=code, value=p.raw)
+    elif code:
         ctx.error("unknown-code",
                   f"Код «{show(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
-                  sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
-    elif numbers:
+                  sheet=sheet, cell=a1(r, header.code_col), item=code, value=show(raw_code))
+    else:
         ctx.error("missing-code",
                   f"В строке {r + 1} указаны значения, но не заполнен столбец «{c.HEADER_CODE}»; "
-                  "значения строки не учтены.", sheet=sheet, cell=code_cell)
+                  "значения строки не учтены.", sheet=sheet, cell=a1(r, header.code_col))
 
 
-def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int, parsed) -> None:
-    for col, (measure, year), value, p in parsed:
+def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int,
+                 columns: Columns, values: list) -> None:
+    file, cells, entries = ctx.file, state.cells, state.entries
+    for (col, (measure, year)), value in zip(columns, values):
+        p = parse_number(value)
         cell = a1(r, col)
-        source = Source(ctx.file, sheet, cell)  # one object for both maps: thousands of files
-        state.cells[(code, year, measure)] = source
-        if p.kind == "empty" and ctx.formula_cells:  # most files have no formula cells at all
-            what = f"строка {code}, {'план' if measure == 'plan' else 'факт'} {year}"
-            ctx.formula_without_value(sheet, cell, what, item=code, year=year)
+        source = Source(file, sheet, cell)  # one object for both maps: thousands of files
+        cells[(code, year, measure)] = source
         if p.is_number:
-            state.entries.append(Entry(code, year, measure, p.value, source))
+            entries.append(Entry(code, year, measure, p.value, source))
+        elif p.kind == "empty":
+            if ctx.formula_cells:  # most files have no formula cells at all
+                what = f"строка {code}, {'план' if measure == 'plan' else 'факт'} {year}"
+                ctx.formula_without_value(sheet, cell, what, item=code, year=year)
         elif p.kind == "text":
             what = "план" if measure == "plan" else "факт"
             ctx.error("not-a-number",
