@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterator, Mapping
 
 from .contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
@@ -162,6 +163,7 @@ _UNIT_SPELLINGS = {
 _UNIT_KEYS = {spelling: key for key, spellings in _UNIT_SPELLINGS.items() for spelling in spellings}
 
 
+@lru_cache(maxsize=1024)  # the same few spellings in every file
 def unit_key(text: str) -> str:
     """«Тыс. руб.», «тыс.руб», «тысяч рублей» -> «тысруб»: one key per unit."""
     compact = "".join(ch for ch in text.lower().replace("ё", "е") if ch not in " .,\u00a0")
@@ -191,13 +193,7 @@ def _target_words(value: float | None) -> str:
 
 
 def _unit_of(plan: Plan, code: str) -> str:
-    item = plan.input_codes.get(code)
-    if item is None:
-        return ""
-    for p in item.parts:
-        if p.code == code:
-            return p.unit
-    return item.unit
+    return plan.input_units.get(code, "")
 
 
 def _where(source: Source, e: Entry) -> dict:

@@ -196,6 +196,15 @@ class Plan:
         return {c: item for item in self.items for c in item.input_codes}
 
     @cached_property
+    def input_units(self) -> dict[str, str]:
+        """Every row code a college fills in → its unit (a ratio part has its own)."""
+        units = {}
+        for item in self.items:
+            for code in item.input_codes:
+                units[code] = next((p.unit for p in item.parts if p.code == code), item.unit)
+        return units
+
+    @cached_property
     def heading_codes(self) -> frozenset[str]:
         return frozenset([s.code for s in self.sections] + [r.code for r in self.results])
 
