@@ -24,8 +24,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .model import Report
 from .writer import (
-    DASH, DOCUMENT_WIDTH, SHEET_CHARTS, _closing, _num, _number_style, _Sheet, _text, _totals_index,
-    college_columns, status_text,
+    DASH, DOCUMENT_WIDTH, SHEET_CHARTS, _closing, _num, _number_style, _numbers, _Sheet, _text,
+    _texts, _totals_index, college_columns, status_text,
 )
 
 FONT = {"name": "Times New Roman", "size": 10}
@@ -53,18 +53,21 @@ def _share(value: float | None, target: float) -> float:
     return min(max(value or 0.0, 0.0) / target, 1.0) * 100
 
 
-def _progress(code: str, name: str, rows: Sequence[dict], previous: dict | None) -> Progress:
-    """rows: target, expected, fact, status, code; previous: code -> last month's fact."""
-    judged = [r for r in rows if r["target"] is not None and r["target"] > 0]
+def _progress(code: str, name: str, rows: Sequence[tuple], previous: dict | None) -> Progress:
+    """rows: (code, target, fact, expected, status); previous: code -> last month's fact."""
+    judged = [r for r in rows if r[1] is not None and r[1] > 0]
     count = len(judged)
-    statuses = {s: sum(1 for r in rows if r["status"] == s) for s in COUNTED}
+    statuses = dict.fromkeys(COUNTED, 0)
+    for r in rows:
+        if r[4] in statuses:
+            statuses[r[4]] += 1
     if not count:
         return Progress(code, name, 0, None, None, statuses)
-    expected = sum(_share(r["expected"], r["target"]) for r in judged) / count
-    fact = sum(_share(r["fact"], r["target"]) for r in judged) / count
+    expected = sum(_share(r[3], r[1]) for r in judged) / count
+    fact = sum(_share(r[2], r[1]) for r in judged) / count
     change = None
     if previous is not None:
-        then = sum(_share(previous.get(r["code"]), r["target"]) for r in judged) / count
+        then = sum(_share(previous.get(r[0]), r[1]) for r in judged) / count
         change = fact - then
     return Progress(code, name, count, expected, fact, statuses, change)
 
@@ -85,28 +88,32 @@ def section_progress(report: Report) -> list[Progress]:
 
 def college_progress(report: Report) -> list[Progress]:
     frame = report.consolidation.by_college
-    by_key: dict[str, list[dict]] = {}
-    for org_id, name, code, plan, fact, expected, status in zip(*(
-            frame[c].tolist() if c in frame.columns else [None] * len(frame)
-            for c in ("org_id", "organisation", "code", "plan", "fact", "expected", "status"))):
-        key = _text(org_id) or _text(name)
-        by_key.setdefault(key, []).append({"code": str(code), "target": _num(plan), "fact": _num(fact),
-                                           "expected": _num(expected), "status": _text(status)})
+    by_key: dict[str, list[tuple]] = {}
+    codes = [str(c) for c in (frame["code"].tolist() if "code" in frame.columns else [None] * len(frame))]
+    for org_id, name, code, plan, fact, expected, status in zip(
+            _texts(frame, "org_id"), _texts(frame, "organisation"), codes,
+            *(_numbers(frame, c) for c in ("plan", "fact", "expected")), _texts(frame, "status")):
+        by_key.setdefault(org_id or name, []).append((code, plan, fact, expected, status))
     prev = report.previous
     names = {o.id: o.short_name for o in report.plan.organisations}
+    then_by_who: dict[str, list] = {}  # last month's figures by college, in their order
+    if prev is not None:
+        for n, ((who, code), v) in enumerate(prev.then.colleges.items()):
+            then_by_who.setdefault(who, []).append((n, code, v))
     out = []
     for key, name in college_columns(report):
         then = None
-        if prev is not None:
+        if prev is not None:  # by the printed name or the key; where both, the later figure wins
             printed = names.get(key, name)
-            then = {code: v for (who, code), v in prev.then.colleges.items() if who in (printed, key)}
+            figures = then_by_who.get(printed, []) + (then_by_who.get(key, []) if key != printed else [])
+            then = {code: v for _, code, v in sorted(figures)}
         out.append(_progress(key, name, by_key.get(key, []), then))
     return out
 
 
-def _row(code: str, total: dict) -> dict:
-    return {"code": code, "target": _num(total.get("target")), "fact": _num(total.get("fact")),
-            "expected": _num(total.get("expected")), "status": _text(total.get("status"))}
+def _row(code: str, total: dict) -> tuple:
+    return (code, _num(total.get("target")), _num(total.get("fact")), _num(total.get("expected")),
+            _text(total.get("status")))
 
 
 # -- the sheet -----------------------------------------------------------------

@@ -1,11 +1,17 @@
-"""«Данные» written in one piece (bulk.py) is the sheet cell-by-cell writing gives, byte for byte."""
+"""«Данные» written in one piece (bulk.py) is the sheet cell-by-cell writing gives, byte for byte;
+the other sheets' plain cells are the bytes XlsxWriter writes."""
 
+import zipfile
+import zlib
 from dataclasses import replace
 
 import pytest
+import xlsxwriter.workbook
 from openpyxl import load_workbook
+from xlsxwriter.worksheet import Worksheet
 
 from cluster_xl import writer
+from cluster_xl.bulk import ZIP_LEVEL, FastSheet
 from cluster_xl.model import Period
 from cluster_xl.pipeline import build_report
 
@@ -53,6 +59,14 @@ def report(plan, generated_examples):
     entries.loc[4, "organisation"] = None
     entries.loc[5, "organisation"] = "Колледж с очень длинным наименованием, " * 3
     entries.loc[6, "value"] = 12.5
+    entries.loc[7, "value"] = -0.0  # written "-0", though equal to 0.0
+    entries.loc[8, "value"] = 0.0
+    entries.loc[9, "file"] = ""
+    entries.loc[10, "measure"] = None
+    return with_entries(report, entries)
+
+
+def with_entries(report, entries):
     return replace(report, consolidation=replace(report.consolidation, entries=entries))
 
 
@@ -61,6 +75,34 @@ def test_bulk_rows_are_the_bytes_cell_by_cell_writing_gives(report, tmp_path, mo
     monkeypatch.setattr(writer, "_data_sheet", cell_by_cell)
     reference = writer.write_report(report, tmp_path / "reference.xlsx")
     assert bulk.read_bytes() == reference.read_bytes()
+
+
+def test_bulk_rows_of_other_objects_are_their_texts(report, tmp_path, monkeypatch):
+    entries = report.consolidation.entries.copy()
+    entries["cell"] = entries["cell"].astype(object)
+    entries.loc[11, "cell"], entries.loc[12, "cell"], entries.loc[13, "cell"] = 1, 1.0, "1"  # "1", "1.0", "1"
+    report = with_entries(report, entries)
+    bulk = writer.write_report(report, tmp_path / "bulk.xlsx")
+    monkeypatch.setattr(writer, "_data_sheet", cell_by_cell)
+    reference = writer.write_report(report, tmp_path / "reference.xlsx")
+    assert bulk.read_bytes() == reference.read_bytes()
+
+
+def test_plain_cells_are_the_bytes_xlsxwriter_writes(report, tmp_path, monkeypatch):
+    fast = writer.write_report(report, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(FastSheet, "_write_cell", Worksheet._write_cell)
+    reference = writer.write_report(report, tmp_path / "reference.xlsx")
+    assert fast.read_bytes() == reference.read_bytes()
+
+
+def test_the_package_level_is_set_for_the_report_only(report, tmp_path):
+    path = writer.write_report(report, tmp_path / "book.xlsx")
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # put back for everyone else
+    with zipfile.ZipFile(path) as z:
+        data = z.read("xl/worksheets/sheet6.xml")
+        stored = z.getinfo("xl/worksheets/sheet6.xml").compress_size
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert stored == len(packer.compress(data) + packer.flush())
 
 
 def test_bulk_rows_read_back_as_the_entries(report, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import shutil
@@ -227,6 +228,18 @@ def test_failed_write_leaves_no_temp_file(tmp_path):
     with pytest.raises(KeyError):
         write_report(broken, tmp_path / "svod.xlsx")
     assert list(tmp_path.iterdir()) == []
+    assert gc.isenabled()  # the collector, paused while writing, runs again after a failure too
+
+
+def test_the_collector_stays_as_the_caller_left_it(tmp_path):
+    gc.disable()
+    try:
+        write_report(make_report(), tmp_path / "a.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    write_report(make_report(), tmp_path / "b.xlsx")
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("sheet", SHEETS)
