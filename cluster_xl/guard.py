@@ -27,10 +27,42 @@ The limits are generous: the college template is about 100 rows × 12 columns
 per sheet, 25 KB on disk and under 1 MB inflated.  What a file within them
 can cost the process is what `benchmarks/hostile.py` measures.
 
-An .xlsx sheet is first bounded at the speed of `bytes.count` (the largest
-address plus the number of row and cell tags); only a sheet whose bound is
-too large, or that holds formulas, is walked tag by tag.  Either way the
-count never comes out below what a reader will build.
+How it stays cheap: every byte is looked at by C code only, a few times.
+Each part is inflated once, in chunks: one within a chunk (every part of a
+filled template) is kept as inflated, a larger one is measured with its
+chunks thrown away and, if it fits, inflated again.  Every XML part is then
+searched for «<!», «ount=» and a `c` tag; a rare byte («!», «?») is found
+with memchr before anything slower is tried.  What is left per sheet is a
+handful of `bytes.count`-like passes, not a Python loop over its tags.
+
+A sheet's area is bounded, never walked, in the usual case.  The walk — tag
+by tag, as a reader numbers cells (`_walk_xlsx_sheet`, `_walk_ods`) — is
+the reference; every shortcut gives an area no smaller than the walk's and
+the same formula cells, or declines and lets the walk decide:
+
+* .xlsx: one search shows that every `r` attribute, however written, names
+  at most column Z and row 999; then no cell lies beyond row 999 plus the
+  number of row tags, column Z plus the number of cell tags (`bytes.count`,
+  any prefix).  Otherwise the same bound from every address read, unless an
+  address is written in a way only the walk reads (character references,
+  other quotes, a space before «=»).  Formula cells without a cached value
+  are found from the `<f>` tags alone: the cell around each, its address,
+  its `<v>` or `<is>`.
+* .ods: rows are numbered as the walk numbers them, row tag by row tag, so
+  the empty rows LibreOffice repeats to row 1 048 576 after the last one
+  that holds something count for nothing; the cells of a row are counted
+  (`bytes.count`, every repeat count) up to the last cell that may hold
+  something, and the empty cells after it, repeated to column 16 384, count
+  only if more cells follow them before the next row.
+* Either shortcut first makes sure a regex sees the tags the walk sees: no
+  comments or CDATA, quoted values free of «<» and «>» (`_plain_markup`),
+  tables and rows (.ods) or cells (.xlsx formulas) with the usual prefix.
+  .ods with formulas and anything else unusual is walked, as before.
+
+Bounds are kept per sheet only while they are within `MAX_SHEET_CELLS`; if
+they add up beyond `MAX_BOOK_CELLS`, the largest are tightened (the exact
+addresses, then the walk) before anything is refused, so a refusal always
+names exact areas.
 
 A file that passes comes back as an `Inspection`: the bytes (so the reader
 does not read the file twice), its kind by content (not by extension: an .xls
@@ -48,7 +80,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MIB
@@ -164,9 +196,10 @@ def _inspect_zip(data: bytes) -> Inspection:
     budget = MAX_UNPACKED_BYTES
     small_parts: dict[str, bytes] = {}
     for entry in entries:
-        size, part = _inflate(data, entry, budget, keep=_is_xml(entry.name))
+        xml = _is_xml(entry.name)
+        size, part = _inflate(data, entry, budget, keep=xml)
         budget -= size
-        if not _is_xml(entry.name):
+        if not xml:
             continue
         part = _utf8(part)
         _check_xml_declarations(entry.name, part)
@@ -183,8 +216,7 @@ def _inspect_zip(data: bytes) -> Inspection:
     return Inspection(data, kind, book.formula_cells(names))
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):  # a tuple: built ~15 times per file, faster than a dataclass
     name: str
     method: int
     flags: int
@@ -209,7 +241,8 @@ def _zip_entries(data: bytes) -> list[_Entry]:
             struct.unpack_from("<HH4xIIIHHH8xI", data, pos + 8))
         raw = data[pos + 46:pos + 46 + n_name]
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        packed, unpacked, offset = _zip64_sizes(data, pos + 46 + n_name, n_extra, packed, unpacked, offset)
+        if 0xFFFFFFFF in (packed, unpacked, offset):
+            packed, unpacked, offset = _zip64_sizes(data, pos + 46 + n_name, n_extra, packed, unpacked, offset)
         entries.append(_Entry(name, method, flags, crc, packed, unpacked, offset))
         pos += 46 + n_name + n_extra + n_comment
         if len(entries) > MAX_ZIP_ENTRIES:
@@ -262,11 +295,7 @@ def _bomb(packed: int, unpacked: int) -> str:
 
 
 def _inflate(data: bytes, entry: _Entry, budget: int, keep: bool) -> tuple[int, bytes]:
-    """(size, content if `keep`) of the part as a reader would see it.
-
-    The size is measured by inflating in chunks that are thrown away, so a
-    part that inflates beyond `budget` costs no more memory than a chunk.
-    """
+    """(size, content if `keep`) of the part as a reader would see it."""
     if entry.flags & 1:
         raise Refusal(PASSWORD, "файл защищён паролем")
     if entry.method not in (0, 8):
@@ -280,26 +309,35 @@ def _inflate(data: bytes, entry: _Entry, budget: int, keep: bool) -> tuple[int, 
     if len(raw) < entry.packed:
         raise Refusal(UNREADABLE, _TRUNCATED)
     if entry.method == 0:
-        size, crc = len(raw), zlib.crc32(raw)
+        size, crc, content = len(raw), zlib.crc32(raw), raw
     else:
-        size, crc = _measure_deflate(raw, budget, entry.name, len(data))
+        size, crc, content = _inflate_deflated(raw, budget, entry.name, len(data), keep)
     if size > budget:
         raise Refusal(TOO_LARGE, _bomb(len(data), MAX_UNPACKED_BYTES - budget + size))
     if crc != entry.crc:
         raise Refusal(UNREADABLE, f"часть «{entry.name}» повреждена (не совпадает контрольная сумма)")
-    if not keep:
-        return size, b""
-    return size, raw if entry.method == 0 else zlib.decompress(raw, -15, max(size, 1))
+    return size, content if keep else b""
 
 
 _CHUNK = 1 << 20
 
 
-def _measure_deflate(raw: bytes, budget: int, name: str, packed: int) -> tuple[int, int]:
+def _inflate_deflated(raw: bytes, budget: int, name: str, packed: int, keep: bool) -> tuple[int, int, bytes]:
+    """(size, CRC-32, content if `keep`), inflating in chunks of `_CHUNK`.
+
+    A part within one chunk (every part of a filled template) is inflated once
+    and kept as it comes.  A larger one is measured with its chunks thrown away,
+    so a part that inflates beyond `budget` costs no more memory than a chunk,
+    and only if it fits is it inflated again to be kept.
+    """
     inflater = zlib.decompressobj(-15)
-    size = crc = 0
-    pending = raw
     try:
+        first = inflater.decompress(raw, _CHUNK)
+        if inflater.eof:
+            return len(first), zlib.crc32(first), first
+        size, crc = len(first), zlib.crc32(first)
+        del first
+        pending = inflater.unconsumed_tail
         while pending and not inflater.eof:
             chunk = inflater.decompress(pending, _CHUNK)
             pending = inflater.unconsumed_tail
@@ -312,7 +350,8 @@ def _measure_deflate(raw: bytes, budget: int, name: str, packed: int) -> tuple[i
         raise Refusal(UNREADABLE, f"часть «{name}» повреждена") from None
     if not inflater.eof:
         raise Refusal(UNREADABLE, f"часть «{name}» повреждена (сжатые данные обрываются)")
-    return size + len(tail), zlib.crc32(tail, crc)
+    size, crc = size + len(tail), zlib.crc32(tail, crc)
+    return size, crc, zlib.decompress(raw, -15, max(size, 1)) if keep and size <= budget else b""
 
 
 def _is_xml(name: str) -> bool:
@@ -325,13 +364,35 @@ _COUNT = re.compile(rb"ount\s*=\s*[\"']\s*\+?(\d+)")  # count, uniqueCount
 
 def _check_xml_declarations(name: str, part: bytes) -> None:
     part = _utf8(part)
-    if b"<!" in part and _DECLARATION.search(part):  # the plain test first: it is far faster
+    if _has_markup_declaration(part) and _DECLARATION.search(part):  # the plain test first: it is far faster
         raise Refusal(UNREADABLE, f"часть «{name}» содержит объявления DOCTYPE или ENTITY, "
                                   "которых не бывает в книгах, сохранённых табличным редактором")
-    for m in _COUNT.finditer(part) if b"ount" in part else ():
-        if int(m.group(1)) > MAX_DECLARED_COUNT:
-            raise Refusal(TOO_LARGE, f"часть «{name}» объявляет {_n(int(m.group(1)))} элементов; "
+    at = part.find(b"ount")  # a long literal is found far faster than the regex finds it
+    while at >= 0:
+        m = _COUNT.match(part, at)
+        if m and _int(m.group(1)) > MAX_DECLARED_COUNT:
+            raise Refusal(TOO_LARGE, f"часть «{name}» объявляет {_n(_int(m.group(1)))} элементов; "
                                      f"допускается не более {_n(MAX_DECLARED_COUNT)}")
+        at = part.find(b"ount", at + 4)
+
+
+def _has_markup_declaration(part: bytes) -> bool:
+    """Is there a «<!» (comment, CDATA, DOCTYPE)?
+
+    «!» is rare in XML, and looking for one byte is many times faster than
+    for two that begin with «<».
+    """
+    return _has_pair(part, b"!")
+
+
+def _has_pair(part: bytes, mark: bytes) -> bool:
+    """Is `mark` ever right after «<»?"""
+    at = part.find(mark, 1)
+    while at >= 0:
+        if part[at - 1] == 0x3C:
+            return True
+        at = part.find(mark, at + 1)
+    return False
 
 
 def _utf8(part: bytes) -> bytes:
@@ -362,11 +423,7 @@ def _tokens(part: bytes):
 
     `part` is UTF-8 (see `_utf8`).
     """
-    # An unterminated comment would make every later one scan to the end.
-    for opener, closer in _UNCLOSED:
-        last = part.rfind(opener)
-        if last >= 0 and part.find(closer, last + len(opener)) < 0:
-            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённая разметка XML)")
+    _check_closed(part)
     for m in _TOKEN.finditer(part):
         name = m.group(2)
         if name is None:
@@ -374,6 +431,20 @@ def _tokens(part: bytes):
         attrs = m.group(3)
         closing = attrs.endswith(b"/")
         yield bool(m.group(1)), name.rpartition(b":")[2], attrs, closing, m.end()
+
+
+def _check_closed(part: bytes) -> None:
+    """Refuse an unterminated comment, CDATA section or processing instruction.
+
+    It would also make every later comment scan to the end.  «!» and «?» are
+    rare: looking for them is cheap.
+    """
+    if not (_has_markup_declaration(part) or _has_pair(part, b"?")):
+        return
+    for opener, closer in _UNCLOSED:
+        last = part.rfind(opener)
+        if last >= 0 and part.find(closer, last + len(opener)) < 0:
+            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённая разметка XML)")
 
 
 def _attrs(text: bytes) -> dict[bytes, list[bytes]]:
@@ -401,6 +472,8 @@ class _SheetArea:
     rows: int = 0
     cols: int = 0
     formulas: set[str] = field(default_factory=set)
+    # Set while the area is an upper bound only: gives tighter areas to put in its place.
+    refine: Callable[[], list[_SheetArea]] | None = None
 
     @property
     def cells(self) -> int:
@@ -414,18 +487,20 @@ class _SheetArea:
 
 @dataclass
 class _BookArea:
+    # Exact areas, and bounds never above `MAX_SHEET_CELLS`, so only exact areas are ever named.
     sheets: list[_SheetArea] = field(default_factory=list)
-    # Sheets measured by an upper bound only, with their XML: walked when the bounds add up too far.
-    bounded: dict[int, bytes] = field(default_factory=dict)
 
     def check(self, sheet_names: Callable[[], Mapping[str, str]]) -> None:
         total = sum(s.cells for s in self.sheets)
-        for n in sorted(self.bounded, key=lambda n: -self.sheets[n].cells):
-            if total <= MAX_BOOK_CELLS:
+        # Bounds are tightened, the largest first, only while they add up too far.
+        while total > MAX_BOOK_CELLS:
+            loose = [n for n, s in enumerate(self.sheets) if s.refine]
+            if not loose:
                 break
-            exact = _walk_xlsx_sheet(self.sheets[n].key, self.bounded.pop(n))
-            total -= self.sheets[n].cells - exact.cells
-            self.sheets[n] = exact
+            n = max(loose, key=lambda n: self.sheets[n].cells)
+            tighter = self.sheets[n].refine()
+            total += sum(s.cells for s in tighter) - self.sheets[n].cells
+            self.sheets[n:n + 1] = tighter
         for sheet in self.sheets:
             if sheet.cells > MAX_SHEET_CELLS:
                 label = sheet_names().get(sheet.key, sheet.key)
@@ -453,6 +528,12 @@ def a1(row: int, col: int) -> str:
     return f"{letters}{row}"
 
 
+def _int(digits: bytes) -> int:
+    """Decimal digits as a number; too many to convert (a hostile file) is just very large."""
+    digits = digits.lstrip(b"0")
+    return int(digits or b"0") if len(digits) <= 18 else 10 ** 18
+
+
 _REF = re.compile(rb"^\s*\$?([A-Za-z]{0,7})\$?(\d*)\s*$")
 
 
@@ -474,65 +555,138 @@ def _ref(value: bytes | None) -> tuple[int | None, int | None]:
     col = 0
     for ch in m.group(1).upper():
         col = col * 26 + ch - 64
-    row = int(m.group(2)) if m.group(2) else None
+    row = _int(m.group(2)) if m.group(2) else None
     return row, col or None
 
+
+# -- markup a regex reads as the tokenizer does -------------------------------
+
+_NOT_MARKUP = bytes(b for b in range(256) if b not in b"\"'<>")
+_PAIRED_QUOTES = re.compile(rb"""(?:[<>]++|"'*+"|'"*+')*+""")
+
+
+def _plain_markup(part: bytes) -> bool:
+    """Does every tag end at the first «>» after its «<», as `_tokens` ends it?
+
+    Then a regex over tags written `<name[^<>]*>` finds exactly the tags the
+    walk sees.  So it is when there are no comments or CDATA, no processing
+    instruction holds a «<», and every quoted value closes before any «<» or
+    «>»: of the quotes and angle brackets alone, the quotes then pair up.
+    """
+    if _has_markup_declaration(part):
+        return False
+    at = part.find(b"<?") if _has_pair(part, b"?") else -1
+    while at >= 0:
+        end = part.find(b"?>", at)
+        if end < 0 or part.find(b"<", at + 1, end) >= 0:
+            return False
+        at = part.find(b"<?", end)
+    marks = part.translate(None, _NOT_MARKUP)
+    if b"'" in marks:
+        return _PAIRED_QUOTES.fullmatch(marks) is not None
+    return b'"' not in marks.replace(b'""', b"")
+
+
+# -- .xlsx sheets -------------------------------------------------------------
 
 # Patterns below match a superset of what they look for (any prefix, any
 # context): more matches only make a bound larger, never smaller.
 # Patterns start with a literal so that the regex engine can skip ahead: a
 # character class first makes them several times slower on every sheet.
-_TAG_START = {name: (re.compile(b"<" + name + rb"[\s/>]"), re.compile(b":" + name + rb"[\s/>]"))
-              for name in (b"c", b"f")}
+_C_TAG_NAME = re.compile(rb"c[\s/>](?<=[<:]c.)")
+_F_TAG_NAME = re.compile(rb"f[\s/>](?<=[<:]f.)")
+_PREFIXED_ROW_OR_C = re.compile(rb":(?:c|row)[\s/>]")
 _PLAIN_R = re.compile(rb' r="\$?([A-Za-z]*)\$?(\d*)"')
-# Any of these means an `r` written some other way than ` r="B12"`: walk instead.
-_ODD_R = (b"\tr=", b"\nr=", b"\rr=", b"r =", b"r\t=", b"r\n=", b"r\r=")
-
-
-def _has_tag(part: bytes, name: bytes) -> bool:
-    """Is there a tag `name` (any prefix)?  A superset: text may match too."""
-    plain, prefixed = _TAG_START[name]
-    return bool(plain.search(part) or (b":" + name in part and prefixed.search(part)))
+# An `r` attribute (as `_attrs` could read one: any prefix, after a quote, a
+# tab, a digit...) written some other way than ` r="B12"`: other quotes or
+# spaces, character references.  `xmlns:r` declares a namespace.
+_ODD_R = re.compile(rb'r(?:\s+=|=(?:(?<![ A-Za-z_]r=)(?<! xmlns:r=)|(?<= r=)(?!"\$?[A-Za-z]*\$?\d*")))')
+# Anything `_attrs` could read as an `r` attribute (written any way, but with
+# no space before its «=») holding more than an address up to column Z and row
+# 999.  The two-byte literal first lets the regex engine skip most of a sheet.
+_FAR_R = re.compile(rb'r=(?!"[A-Z]?\d{0,3}")(?<![A-Za-z_]r=)(?<! xmlns:r=)')
+# An `r` the walk reads, as it always has: after a tab or a line break, or with a space before «=».
+_SPACED_R = re.compile(rb"r\s+=|[\t\n\r]r=")
+_RARE_SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
 
 
 def _has_cells(part: bytes) -> bool:
-    return _has_tag(_utf8(part), b"c")
+    """Is there a tag `c` (any prefix)?  A superset: text may match too."""
+    return bool(_C_TAG_NAME.search(_utf8(part)))
 
 
-def _xlsx_bound(part: bytes) -> tuple[int, int] | None:
+def _has_formulas(part: bytes) -> bool:
+    """Is there a tag `f` (any prefix)?  A superset: text may match too."""
+    return bool(_F_TAG_NAME.search(part))
+
+
+def _near_addresses(part: bytes) -> bool:
+    """Does every `r` attribute name at most column Z and row 999, and is it written so that
+    the walk is not needed (no prefix but `xmlns:`, a space before it and none before «=»)?"""
+    if _FAR_R.search(part):
+        return False
+    at = part.find(b":r=")
+    while at >= 0:
+        if not part.startswith(b" xmlns:r=", at - 6):
+            return False
+        at = part.find(b":r=", at + 3)
+    # Office suites put no space before «=», and tabs and line breaks only
+    # around the XML declaration, so the regex rarely has to run.
+    after_declaration = part.find(b"<", part.find(b">") + 1)
+    if b" =" in part or any(part.find(c, after_declaration) >= 0 for c in _RARE_SPACES):
+        return not _SPACED_R.search(part)
+    return True
+
+
+def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
     """An upper bound of a sheet's rows and columns, at the speed of `bytes.count`.
 
     A row without `r` is the previous one plus one, a cell without `r` the
     previous column plus one, so no cell lies beyond the largest `r` plus the
     number of row (cell) tags.  The counts are of supersets of the real tags.
-    None unless every `r` attribute is written the plain way office suites
-    write it (` r="B12"`): anything else — other quotes or spaces, a prefix,
-    character references — is left to the walk.
+    `coarse` takes the largest `r` as row 999 and column Z when one search
+    shows no address goes further, instead of reading every address.  None
+    unless every `r` attribute is written the plain way office suites write it
+    (` r="B12"`): anything else — other quotes or spaces, a prefix, character
+    references — is left to the walk.
     """
-    attributes = part.count(b" r=")
-    if (any(odd in part for odd in _ODD_R) or part.count(b' r="') != attributes
-            or part.count(b':r="') != part.count(b'xmlns:r="')):
+    near = coarse and _near_addresses(part)
+    if not near and _ODD_R.search(part):
         return None
-    values = _PLAIN_R.findall(part)
-    if len(values) != attributes:
-        return None
-    values = set(values)
-    rows = max(map(int, filter(None, {digits for _, digits in values})), default=0)
-    cols = max((_ref(letters)[1] or 0 for letters in {letters for letters, _ in values}), default=0)
-    cells = part.count(b"<c") + part.count(b":c")
-    return rows + part.count(b"<row") + part.count(b":row"), cols + cells
+    rows, cells = part.count(b"<row"), part.count(b"<c")
+    if _PREFIXED_ROW_OR_C.search(part):
+        rows, cells = rows + part.count(b":row"), cells + part.count(b":c")
+    if near:
+        return 999 + rows, 26 + cells
+    values = set(_PLAIN_R.findall(part))
+    max_row = max(map(_int, filter(None, {digits for _, digits in values})), default=0)
+    max_col = max((_ref(letters)[1] or 0 for letters in {letters for letters, _ in values}), default=0)
+    return max_row + rows, max_col + cells
 
 
 def _scan_xlsx_sheet(name: str, part: bytes, book: _BookArea) -> None:
     part = _utf8(part)
-    bound = _xlsx_bound(part)
-    formulas = _has_tag(part, b"f")
-    if bound and bound[0] * bound[1] <= MAX_SHEET_CELLS and not formulas:
-        # The usual case: a small sheet without formulas needs no cell-by-cell walk.
-        book.bounded[len(book.sheets)] = part
-        book.sheets.append(_SheetArea(name, *bound))
-        return
-    book.sheets.append(_walk_xlsx_sheet(name, part))
+    book.sheets.append(_bounded_xlsx_sheet(name, part) or _walk_xlsx_sheet(name, part))
+
+
+def _bounded_xlsx_sheet(name: str, part: bytes) -> _SheetArea | None:
+    """The usual case: the sheet within a bound and its formula cells found without a walk."""
+    bound = _xlsx_bound(part, coarse=True)
+    if bound and bound[0] * bound[1] > MAX_SHEET_CELLS:
+        bound = _xlsx_bound(part)
+    if bound is None or bound[0] * bound[1] > MAX_SHEET_CELLS:
+        return None
+    formulas = _xlsx_formulas(part) if _has_formulas(part) else set()
+    return None if formulas is None else _loose_xlsx_sheet(name, part, bound, formulas)
+
+
+def _loose_xlsx_sheet(name: str, part: bytes, bound: tuple[int, int], formulas: set[str]) -> _SheetArea:
+    def refine() -> list[_SheetArea]:
+        tighter = _xlsx_bound(part)
+        if tighter and tighter[0] * tighter[1] < bound[0] * bound[1]:
+            return [_loose_xlsx_sheet(name, part, tighter, formulas)]
+        return [_walk_xlsx_sheet(name, part)]
+    return _SheetArea(name, *bound, formulas, refine)
 
 
 def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
@@ -564,14 +718,195 @@ def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
     return sheet
 
 
+# Tags as the walk reads them once `_plain_markup` holds.
+_C_TAG = re.compile(rb"<(/?)c(?![\w.:-])([^<>]*)>")
+_F_TAG = re.compile(rb"<f(?![\w.:-])[^<>]*>")
+_IS_TAG = re.compile(rb"<is(?![\w.:-])[^<>]*>")
+_V_TAG = re.compile(rb"<v(?![\w.:-])([^<>]*)>")
+_PREFIXED_CELL_TAG = re.compile(rb":(?:c|f|v|is)(?![\w.:-])")  # a superset: attributes too
+_CELL_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"]*")*\s*')
+_CELL_R = re.compile(rb' r="\$?([A-Za-z]{1,7})\$?(\d+)"')
+
+
+def _xlsx_formulas(part: bytes) -> set[str] | None:
+    """The walk's formula cells without a cached value, looking only at the cells around `<f>`.
+
+    None where only the walk can tell: markup a regex could misread, prefixed
+    tags, a formula cell without an address of its own.
+    """
+    if _PREFIXED_CELL_TAG.search(part) or not _plain_markup(part):
+        return None
+    found: set[str] = set()
+    for formula in _F_TAG.finditer(part):
+        cell = _c_tag_before(part, formula.start())
+        if cell is None or cell.group(1) or cell.group(2).endswith(b"/"):
+            continue  # outside any cell: the walk ignores it
+        end = _C_TAG.search(part, formula.end())
+        if end is None or not end.group(1):
+            continue  # the cell never closes, or the next begins: the walk drops it
+        attrs = cell.group(2)
+        address = _CELL_R.findall(attrs)
+        if len(address) != 1 or attrs.count(b" r=") != 1 or not _CELL_ATTRS.fullmatch(attrs):
+            return None
+        if not _has_value(part, cell.end(), end.start()):
+            letters, digits = address[0]
+            found.add(a1(max(_int(digits), 1), _ref(letters)[1]))
+    return found
+
+
+def _c_tag_before(part: bytes, pos: int) -> re.Match | None:
+    """The last `c` tag, start or end, before `pos`."""
+    while pos > 0:
+        pos = max(part.rfind(b"<c", 0, pos), part.rfind(b"</c", 0, pos))
+        tag = _C_TAG.match(part, pos) if pos >= 0 else None
+        if tag or pos < 0:
+            return tag
+    return None
+
+
+def _has_value(part: bytes, start: int, stop: int) -> bool:
+    """Does the cell between `start` and `stop` hold a cached value (`<v>` with text, `<is>`)?"""
+    if _IS_TAG.search(part, start, stop):
+        return True
+    for value in _V_TAG.finditer(part, start, stop):
+        if not value.group(1).endswith(b"/"):
+            following = part.find(b"<", value.end())
+            if part[value.end():following if following >= 0 else len(part)].strip():
+                return True
+    return False
+
+
+# -- .ods ---------------------------------------------------------------------
+
+# Where a table or row tag may be named (any prefix): LibreOffice writes
+# `<table:table…>`, `<table:table-row…>`, `</table:table-row>`; any other tag
+# so named is left to the walk.  The literal comes first so that the regex
+# engine skips ahead; what precedes it is looked at afterwards.
+_ODS_NAME = re.compile(rb"table(-row)?(?![\w.:-])[^<>]*>")
+_ODS_CELL_END = b"</table:table-cell>"
+_ODS_EMPTY_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?![\w.:-])([^<>]*)/>")
+_ODS_EMPTY_CELLS = re.compile(rb"(?:<table:(?:covered-)?table-cell(?![\w.:-])[^<>]*+(?<=/)>)*+")
+# Any repeat count, as `_attrs` and `_repeat` could read it, and then some.
+_ROWS_REPEATED = re.compile(rb"rows-repeated\s*=\s*[\"']?\s*\+?(\d+)")
+_COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*=\s*[\"']?\s*\+?(\d+)")
+
+
 def _scan_ods(part: bytes, book: _BookArea) -> None:
     """Repeated rows and cells expand in a reader: a cell holding something counts them all."""
+    part = _utf8(part)
+    tables = _ods_bound(part)
+    total = sum(rows * cols for rows, cols in tables or ())
+    if tables is None or total > MAX_SHEET_CELLS:
+        book.sheets.extend(_walk_ods(part))
+        return
+    # All tables under one bound (as rows × 1): walked, and named, only if the book goes too far.
+    book.sheets.append(_SheetArea("content.xml", total, 1, refine=lambda: _walk_ods(part)))
+
+
+def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
+    """Upper bounds of each table's rows and columns, row by row rather than cell by cell.
+
+    Rows are numbered as the walk numbers them, so the empty rows LibreOffice
+    repeats to row 1 048 576 after the last one holding something count for
+    nothing.  The cells of a row are counted with `bytes.count` (any tag naming
+    `table-cell`, and every repeat count found), but for the empty cells ending
+    it, repeated to column 16 384: they move no cell that holds something, and
+    count only if cells follow them before the next row.  None where only the
+    walk can tell: formulas (their cells are wanted exactly), markup a regex
+    could misread, a table or row tag written otherwise.
+    """
+    if b"formula" in part or not _plain_markup(part):
+        return None
+    tables: list[list[int]] = []
+    table: list[int] = []
+    row = repeat = done = col = empty_from = empty_to = 0
+    starts, count = part.startswith, part.count  # bound once: this loop runs for every row tag
+    for name in _ODS_NAME.finditer(part):
+        at, close = name.span()
+        if at < 8:
+            return None  # no room for what precedes it: not as LibreOffice writes
+        end = starts(b"</table:", at - 8)
+        if not end and not starts(b"<table:", at - 7):
+            if (starts((b"<", b":"), at - 1) or starts(b"</", at - 2)) and not starts(b" xmlns:", at - 7):
+                return None  # a table or row tag written otherwise
+            continue  # a word in a value or in text
+        tag = at - 8 if end else at - 7
+        if table and tag > done:  # cells since the last tag
+            tail = _ods_tail(part, done, tag)
+            cells = count(b"table-cell", done, tail)
+            if cells:
+                if empty_to:  # empty cells passed before, then more cells: they count after all
+                    col += _ods_columns(part, empty_from, empty_to)
+                col += cells + _ods_extra_columns(part, done, tail)
+                table[0], table[1] = max(table[0], row + repeat), max(table[1], col)
+                empty_to = 0
+            if tail < tag:
+                if empty_to:
+                    col += _ods_columns(part, empty_from, empty_to)
+                empty_from, empty_to = tail, tag
+        done = close
+        if not name.group(1):
+            if not end:
+                table = [0, 0]
+                tables.append(table)
+                row = col = empty_to = 0
+        elif not table:
+            continue
+        elif end:
+            row += repeat
+        else:
+            repeat = _ods_repeat(part, at, close) if count(b"repeated", at, close) else 1
+            col = empty_to = 0
+            row += repeat if part[close - 2] == 0x2F else 0  # «/>»
+    if table and part.find(b"table-cell", done) >= 0:  # cells after the last tag: all may hold
+        col += _ods_columns(part, empty_from, empty_to) if empty_to else 0
+        table[:] = [max(table[0], row + repeat), max(table[1], col + _ods_columns(part, done, len(part)))]
+    return [(rows, cols) for rows, cols in tables]
+
+
+def _ods_tail(part: bytes, start: int, stop: int) -> int:
+    """Where the empty cells ending the stretch begin: after the last cell that closes, as
+    LibreOffice writes it, else found one by one from the end."""
+    last = part.rfind(_ODS_CELL_END, start, stop)
+    tail = last + len(_ODS_CELL_END) if last >= 0 else start
+    if tail == stop or (_ODS_EMPTY_CELLS.fullmatch(part, tail, stop)
+                        and part.find(b"value-type", tail, stop) < 0):
+        return tail
+    for _ in range(64):
+        at = part.rfind(b"<", start, stop)
+        empty = _ODS_EMPTY_CELL.match(part, at) if at >= 0 else None
+        if empty is None or b"value-type" in empty.group(1):
+            break
+        stop = at
+    return stop
+
+
+def _ods_columns(part: bytes, start: int, stop: int) -> int:
+    """At most how many columns the cells in the stretch take: one each and every repeat count."""
+    return part.count(b"table-cell", start, stop) + sum(map(_int, _COLUMNS_REPEATED.findall(part, start, stop)))
+
+
+def _ods_extra_columns(part: bytes, start: int, stop: int) -> int:
+    """The columns repeated cells add beyond one each."""
+    if part.find(b"columns-repeated", start, stop) < 0:
+        return 0
+    return sum(max(_int(v) - 1, 0) for v in _COLUMNS_REPEATED.findall(part, start, stop))
+
+
+def _ods_repeat(part: bytes, start: int, stop: int) -> int:
+    """A row's repeat count, or more."""
+    return max([1, *map(_int, _ROWS_REPEATED.findall(part, start, stop))])
+
+
+def _walk_ods(part: bytes) -> list[_SheetArea]:
+    """Every table's area and formula cells, tag by tag."""
+    sheets: list[_SheetArea] = []
     sheet: _SheetArea | None = None
     row = col = row_repeat = 0
-    for end, local, attrs, closing, _ in _tokens(_utf8(part)):
+    for end, local, attrs, closing, _ in _tokens(part):
         if local == b"table" and not end:
             sheet = _SheetArea(_text(_first(_attrs(attrs), b"name")))
-            book.sheets.append(sheet)
+            sheets.append(sheet)
             row = col = 0
         elif sheet is None:
             continue
@@ -590,6 +925,7 @@ def _scan_ods(part: bytes, book: _BookArea) -> None:
             if b"formula" in a and b"value-type" not in a:
                 sheet.formulas.add(a1(row + 1, col + 1))
             col += repeat
+    return sheets
 
 
 _COUNT_VALUE = re.compile(rb"^\s*\+?(\d+)\s*$")
@@ -598,7 +934,7 @@ _COUNT_VALUE = re.compile(rb"^\s*\+?(\d+)\s*$")
 def _repeat(attrs: Mapping[bytes, list[bytes]], name: bytes) -> int:
     """The largest repeat count given; one where there is none or it is not a number."""
     counts = [_COUNT_VALUE.match(v) for v in attrs.get(name, ())]
-    return max((int(m.group(1)) for m in counts if m), default=1)
+    return max((_int(m.group(1)) for m in counts if m), default=1)
 
 
 def _text(value: bytes) -> str:

@@ -10,9 +10,12 @@ import os
 import re
 import struct
 import zipfile
+import zlib
+from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cluster_xl import guard
 from cluster_xl.issues import flatten
@@ -288,3 +291,192 @@ def test_loose_bounds_that_add_up_too_far_are_walked_before_refusing(tmp_path):
         bounds = [guard._xlsx_bound(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sum(r * c for r, c in bounds) > guard.MAX_BOOK_CELLS
     assert guard.inspect(tmp_path / "tall.xlsx").kind == guard.XLSX
+
+
+# -- the fast paths: never a smaller area than the walk, the same formula cells ------------------
+#
+# `inspect` bounds a sheet from counts and a few searches and finds formula
+# cells from the formulas alone; only what those cannot vouch for is walked
+# tag by tag.  These cases and properties hold the fast paths to the walk.
+
+_ADDRESSES = st.sampled_from(["A1", "B2", "Z999", "J65", "AA1", "A1000", "XFD1048576", "&#88;FD1",
+                              "$B$2", "b5", "", "A", "12", "A0", "ABCDEFGH1"])
+_R_SPELLINGS = st.sampled_from([' r="{}"', '\tr="{}"', " r='{}'", ' x:r="{}"', ' r ="{}"', '"r="{}"',
+                                ' r={}', '\nr="{}"', ' xmlns:r="{}"', ' operator="{}"', ""])
+_CELL_CONTENT = st.sampled_from([
+    "<v>1</v>", "<v></v>", "<v> </v>", "<f>1+1</f>", "<f>1</f><v>2</v>", "<f/>", "<is><t>x</t></is>",
+    "<f>1</f><v/>", "", "<f>'Лист 1'!A1</f>", '<f t="shared" si="0"/>', "<x:f>1</x:f>",
+    "<v><![CDATA[5]]></v>", "<f>A1&gt;2</f><v>1</v>", '<c r="D4"><f>1</f>', "</c><f>2</f>"])
+_SHEET_NOISE = st.sampled_from([
+    "", "<!-- c -->", '<![CDATA[<c r="XFD1">]]>', '<x:c r="B2"><x:v>1</x:v></x:c>', '<x:row r="7"/>',
+    '<dataValidation operator="between" error="e"><formula1>0</formula1></dataValidation>',
+    '<t>a " b</t>', "<?pi x?>", "<?pi", '<a b="<c r=&quot;A1&quot;>"/>', "<!--", "\t", " = "])
+
+
+@st.composite
+def _sheets(draw) -> bytes:
+    def cell():
+        spelling, address = draw(_R_SPELLINGS), draw(_ADDRESSES)
+        if draw(st.booleans()):
+            return f"<c{spelling.format(address)}/>"
+        style = draw(st.sampled_from(["", ' s="1"']))
+        return f"<c{spelling.format(address)}{style}>{draw(_CELL_CONTENT)}</c>"
+
+    def row():
+        spelling = draw(_R_SPELLINGS).format(draw(st.sampled_from(["1", "5", "999", "1000", "1048576", ""])))
+        cells = "".join(cell() for _ in range(draw(st.integers(0, 5))))
+        return f"<row{spelling}/>" if draw(st.booleans()) else f"<row{spelling}>{cells}</row>"
+
+    items = [row() if draw(st.booleans()) else draw(_SHEET_NOISE) for _ in range(draw(st.integers(0, 7)))]
+    prolog = draw(st.sampled_from(["", '<?xml version="1.0"?>\n']))
+    return f'{prolog}<worksheet xmlns:r="urn:r"><sheetData>{"".join(items)}</sheetData></worksheet>'.encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sheets())
+def test_a_bounded_sheet_is_never_smaller_than_walked_and_has_the_same_formulas(part):
+    try:
+        walked = guard._walk_xlsx_sheet("s", part)
+    except guard.Refusal:
+        walked = None
+    bounded = guard._bounded_xlsx_sheet("s", part)
+    if bounded is None:
+        return  # walked instead
+    if walked is None:  # unterminated markup: as before, only a walked sheet is refused for it
+        assert not guard._has_formulas(part)
+        return
+    assert bounded.rows >= walked.rows and bounded.cols >= walked.cols
+    assert bounded.formulas == walked.formulas
+
+
+_ODS_CELL_ATTRS = st.sampled_from(["", ' table:number-columns-repeated="{}"', ' office:value-type="float"',
+                                   ' table:formula="of:=1"', ' table:style-name="ce1"',
+                                   " table:number-columns-repeated='{}'", ' x:number-columns-repeated="{}"'])
+_ODS_NOISE = st.sampled_from([
+    "", "<!-- x -->", "<x:table-row>", "<table-row/>", "</table-row>", "</x:table-row>", "</table:table-row>",
+    "<table:table-row>", "<table/>", "</table>",
+    '<a b="<table:table-row>"/>', "<table:table-cell><text:p>v</text:p></table:table-cell>",
+    '<table:table-cell table:number-columns-repeated="1000000"/>', "<x:table>",
+    '<style:style style:family="table-row"/>', "table-row", "<table:table-row-group>", "</table:table>",
+    '<table:table-column table:number-columns-repeated="16384"/>', "<?pi?>", "<text:p>a ' b</text:p>",
+    "<x:table-cell/>"])
+
+
+@st.composite
+def _ods_contents(draw) -> bytes:
+    def cell():
+        kind = draw(st.sampled_from(["table-cell", "covered-table-cell"]))
+        count = draw(st.sampled_from(["1", "2", "16384", "1000000", "0", "abc"]))
+        attrs = "".join(draw(_ODS_CELL_ATTRS).format(count) for _ in range(draw(st.integers(0, 2))))
+        if draw(st.booleans()):
+            return f"<table:{kind}{attrs}/>"
+        return f"<table:{kind}{attrs}><text:p>x</text:p></table:{kind}>"
+
+    def row():
+        count = draw(st.sampled_from(["1", "3", "1048576", "0"]))
+        attrs = draw(st.sampled_from(["", f' table:number-rows-repeated="{count}"', ' table:style-name="ro1"']))
+        cells = "".join(cell() for _ in range(draw(st.integers(0, 4))))
+        return f"<table:table-row{attrs}/>" if draw(st.booleans()) else f"<table:table-row{attrs}>{cells}</table:table-row>"
+
+    def table():
+        items = [row() if draw(st.booleans()) else draw(_ODS_NOISE) for _ in range(draw(st.integers(0, 6)))]
+        return f'<table:table table:name="T">{"".join(items)}</table:table>'
+
+    body = "".join(table() if draw(st.booleans()) else draw(_ODS_NOISE) for _ in range(draw(st.integers(0, 3))))
+    return ('<?xml version="1.0"?><office:document-content xmlns:table="urn:t"><office:body>'
+            f"<office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ods_contents())
+def test_an_ods_bound_is_never_smaller_than_walked(part):
+    bounds = guard._ods_bound(part)
+    if bounds is None:
+        return  # walked instead
+    walked = guard._walk_ods(part)
+    assert len(bounds) == len(walked)
+    for (rows, cols), sheet in zip(bounds, walked):
+        assert rows >= sheet.rows and cols >= sheet.cols
+        assert not sheet.formulas
+
+
+def test_the_examples_take_the_fast_paths(example):
+    with zipfile.ZipFile(example) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and all(guard._bounded_xlsx_sheet("s", part) for part in sheets)
+    with zipfile.ZipFile(ODS) as z:
+        assert guard._ods_bound(z.read("content.xml")) is not None
+
+
+def test_formula_cells_are_found_without_walking_the_sheet(example, tmp_path):
+    path = h.with_formula_without_value(example, tmp_path / "f.xlsx", "Мероприятия", "E6")
+    with zipfile.ZipFile(path) as z:
+        part = z.read(h.sheet_part(path, "Мероприятия"))
+    assert guard._xlsx_formulas(part) == {"E6"} == guard._walk_xlsx_sheet("s", part).formulas
+    computed = part.replace(b"<f>2+2</f>", b"<f>2+2</f><v>4</v>")
+    assert guard._xlsx_formulas(computed) == set()
+
+
+@pytest.mark.parametrize("spelling", ['\tr="{}"', ' x:r="{}"', ' r ="{}"', " r='{}'", '"r="{}"',
+                                      ' r="&#88;{}"'])
+def test_a_far_cell_is_refused_however_its_address_is_written(example, tmp_path, spelling):
+    cell = spelling.format("XFD1048576" if "&#88;" not in spelling else "FD1048576")
+    far = f'<row r="1048576"><c r="A1048576"><v>1</v></c><c{cell}><v>1</v></c></row></sheetData>'.encode()
+    part = h.sheet_part(example, "Титул")
+    path = h.rewrite_zip(example, tmp_path / "far.xlsx", {part: lambda d: d.replace(b"</sheetData>", far)})
+    assert refusal(path).code == guard.TOO_LARGE
+
+
+def _ods_with(tmp_path, name: str, edit) -> Path:
+    return h.rewrite_zip(ODS, tmp_path / name, {"content.xml": lambda d: edit(d.decode()).encode()})
+
+
+def _first_value_row(text: str) -> int:
+    cell = text.index('office:value-type="float"')
+    return text.rindex("<table:table-row", 0, cell)
+
+
+def test_ods_empty_cells_repeated_before_a_value_are_counted(tmp_path):
+    """A row's empty cells count for nothing only where nothing follows them."""
+    def edit(text: str) -> str:
+        at = text.index(">", _first_value_row(text)) + 1
+        return text[:at] + '<table:table-cell table:number-columns-repeated="1000000"/>' + text[at:]
+    path = _ods_with(tmp_path, "wide.ods", edit)
+    assert outcome(path) == [("wide.ods", "", "", "file-too-large")]
+    assert "лист «Мероприятия»" in refusal(path).reason
+
+
+def test_ods_empty_rows_repeated_before_a_value_are_counted(tmp_path):
+    """Empty rows count for nothing only after the last row that holds something."""
+    def edit(text: str) -> str:
+        at = _first_value_row(text)
+        return (text[:at] + '<table:table-row table:number-rows-repeated="1048000">'
+                '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>' + text[at:])
+    path = _ods_with(tmp_path, "tall.ods", edit)
+    assert outcome(path) == [("tall.ods", "", "", "file-too-large")]
+    assert "лист «Мероприятия»" in refusal(path).reason
+
+
+def test_ods_tables_adding_up_too_far_are_named_by_the_walk(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "MAX_BOOK_CELLS", 100)  # the example's tables hold more than this
+    assert refusal(ODS).reason.startswith("листы книги вместе занимают")
+    monkeypatch.setattr(guard, "MAX_SHEET_CELLS", 100)
+    assert refusal(ODS).reason.startswith("лист «Мероприятия» занимает")
+
+
+def test_a_declared_count_too_long_to_be_a_number_is_refused_not_a_crash(example, tmp_path):
+    digits = b'uniqueCount="' + b"9" * 5000 + b'"'  # more digits than Python converts to an int
+    path = h.rewrite_zip(example, tmp_path / "digits.xlsx", {"xl/sharedStrings.xml": lambda d: re.sub(
+        rb'uniqueCount="\d+"', digits, d)})
+    assert refusal(path).code == guard.TOO_LARGE
+
+
+def test_a_part_larger_than_a_chunk_is_measured_then_kept_whole():
+    xml = b"<sst>" + b"<si><t>x</t></si>" * 200_000 + b"</sst>"  # 3.4 MB, several chunks
+    raw = zlib.compress(xml)[2:-4]
+    size, crc, kept = guard._inflate_deflated(raw, guard.MAX_UNPACKED_BYTES, "p", len(raw), keep=True)
+    assert (size, crc, kept) == (len(xml), zlib.crc32(xml), xml)
+    assert guard._inflate_deflated(raw, guard.MAX_UNPACKED_BYTES, "p", len(raw), keep=False)[2] == b""
+    with pytest.raises(guard.Refusal) as caught:
+        guard._inflate_deflated(raw, 2 * guard._CHUNK, "p", len(raw), keep=True)
+    assert caught.value.code == guard.TOO_LARGE
