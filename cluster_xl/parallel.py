@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import wait
@@ -47,24 +46,18 @@ def default_jobs() -> int:
 
 def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, strict: bool = False, *,
                   jobs: int | None = None, lean: bool = False,
-                  progress: Callable[[Path], None] | None = None,
-                  meanwhile: Callable[[], object] | None = None) -> list[FileOutcome]:
+                  progress: Callable[[Path], None] | None = None) -> list[FileOutcome]:
     """`process_file` for every path, in input order; `jobs` worker processes.
 
     lean: keep the entries as columns (`PackedEntries`) and drop what only the
     per-file checks needed (every template cell's address, the units and issued
     targets), so that thousands of outcomes stay small in memory and cheap to
     send between processes.
-
-    meanwhile: work for this process while the workers read (it only waits for
-    them), run in a thread once they have started; done by the time this returns.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or not paths:
         from .pipeline import process_file
 
-        if meanwhile:
-            meanwhile()
         out = []
         for path in paths:
             outcome = process_file(path, plan, period, strict)
@@ -72,7 +65,7 @@ def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, stri
             if progress:
                 progress(path)
         return out
-    return _Pool(plan, period, strict, lean, min(jobs, len(paths))).run(list(paths), progress, meanwhile)
+    return _Pool(plan, period, strict, lean, min(jobs, len(paths))).run(list(paths), progress)
 
 
 def _slim(outcome: FileOutcome) -> FileOutcome:
@@ -152,26 +145,6 @@ class _Worker:
         self.conn.close()
 
 
-def _start(work: Callable[[], object] | None) -> threading.Thread | None:
-    if work is None:
-        return None
-    thread = threading.Thread(target=_quietly, args=(work,), name="cluster-xl-meanwhile", daemon=True)
-    thread.start()
-    return thread
-
-
-def _quietly(work: Callable[[], object]) -> None:
-    try:
-        work()
-    except Exception:  # noqa: BLE001 - it is only a head start; the caller does it again if needed
-        pass
-
-
-def _finish(thread: threading.Thread | None) -> None:
-    if thread is not None:
-        thread.join()
-
-
 class _Pool:
     """Workers fed chunk by chunk; a dead worker's chunk is retried file by file."""
 
@@ -182,12 +155,11 @@ class _Pool:
         self.args = (plan, period, strict, lean)
         self.size = max(1, size)
 
-    def run(self, paths: list[Path], progress, meanwhile=None) -> list[FileOutcome]:
+    def run(self, paths: list[Path], progress) -> list[FileOutcome]:
         results: list[FileOutcome | None] = [None] * len(paths)
         chunk = max(1, min(CHUNK_MAX, len(paths) // (self.size * 8)))
         queue = deque(tuple(range(i, min(i + chunk, len(paths)))) for i in range(0, len(paths), chunk))
         workers = [_Worker(self.ctx, self.args) for _ in range(self.size)]
-        self.helper = _start(meanwhile)
         try:
             while queue or any(w.task for w in workers):
                 for w in workers:
@@ -201,7 +173,6 @@ class _Pool:
         finally:
             for w in workers:
                 w.stop()
-            _finish(self.helper)
         return results  # type: ignore[return-value]
 
     def _collect(self, w: _Worker, paths, results, queue, progress) -> _Worker:
@@ -221,9 +192,6 @@ class _Pool:
         w.process.join()
         exitcode = w.process.exitcode
         w.conn.close()
-        # No fork while the helper thread may hold an import lock: the child could
-        # inherit it locked and hang on its first import.
-        _finish(self.helper)
         if len(task) == 1:  # it alone killed the worker
             results[task[0]] = crashed(paths[task[0]], exitcode)
             if progress:

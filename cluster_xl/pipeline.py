@@ -157,13 +157,11 @@ def build_report(
     one after another.  Either way the report is the same.  The submissions in
     it keep what consolidation needs, not every template cell's address.
     """
+    from .consolidate import consolidate  # pandas: imported after the workers have started
     from .parallel import process_files
 
-    # pandas takes half a second to import: done while the workers read.
     outcomes = process_files(collect_inputs(inputs), plan, period, strict, jobs=jobs, lean=True,
-                             progress=progress, meanwhile=_import_consolidation)
-    from .consolidate import consolidate
-
+                             progress=progress)
     outcomes = resolve_duplicates(outcomes)
     result = consolidate(plan, outcomes, period)
     findings = check_plan(plan) + list(result.findings) + check_totals(plan, result.totals, period)
@@ -172,10 +170,6 @@ def build_report(
     return Report(plan=plan, period=period, files=tuple(outcomes), consolidation=result,
                   issues=issues, generated_on=generated_on or document_date(period, outcomes),
                   tool_version=__version__)
-
-
-def _import_consolidation() -> None:
-    from . import consolidate  # noqa: F401 - imports pandas
 
 
 def document_date(period: Period, outcomes: Sequence[FileOutcome]) -> date:
