@@ -148,7 +148,11 @@ def _read_bounded(path: Path) -> bytes:
         raise Refusal(TOO_LARGE, _too_big_file(st.st_size))
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)  # the size may change under us
+            # What stat said, plus a byte to see whether it grew since; read(MAX) itself
+            # would allocate 50 MB for every 25 KB file.
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:  # it did: the rest, still within the limit
+                data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise Refusal(UNREADABLE, f"файл недоступен ({exc.strerror or exc})") from None
     return data
