@@ -78,22 +78,10 @@ def _entries_frame(plan: "Plan", accepted: Sequence["FileOutcome"]) -> pd.DataFr
     item_of = {code: item.code for code, item in plan.input_codes.items()}
     for f in accepted:
         entries = f.submission.entries
-        if isinstance(entries, PackedEntries) and all(c in item_of for c in entries.codes):
-            _extend_packed(columns, f, entries, item_of)
-            continue
-        # The reader reports unknown codes; they never reach totals.
-        kept = [e for e in entries if e.code in item_of]
-        n = len(kept)
-        columns["org_id"] += [f.organisation_id or f.organisation] * n
-        columns["organisation"] += [f.organisation] * n
-        columns["item"] += [item_of[e.code] for e in kept]
-        columns["code"] += [e.code for e in kept]
-        columns["year"] += [e.year for e in kept]
-        columns["measure"] += [e.measure for e in kept]
-        columns["value"] += [e.value for e in kept]
-        columns["file"] += [e.source.file for e in kept]
-        columns["sheet"] += [e.source.sheet for e in kept]
-        columns["cell"] += [e.source.cell for e in kept]
+        if not (isinstance(entries, PackedEntries) and all(c in item_of for c in entries.codes)):
+            # The reader reports unknown codes; they never reach totals.
+            entries = PackedEntries([e for e in entries if e.code in item_of])
+        _extend_packed(columns, f, entries, item_of)
     # With no rows, no column has a type to infer: the same empty frame as ever.
     frame = pd.DataFrame(columns if columns["code"] else [], columns=ENTRY_COLUMNS)
     return frame.astype({"year": "int64", "value": "float64"})
@@ -101,7 +89,7 @@ def _entries_frame(plan: "Plan", accepted: Sequence["FileOutcome"]) -> pd.DataFr
 
 def _extend_packed(columns: dict[str, list], f: "FileOutcome", entries: PackedEntries,
                    item_of: dict[str, str]) -> None:
-    """The same columns straight from entries kept as columns (parallel.py)."""
+    """The frame's columns extended by one file's entries, kept as columns."""
     n = len(entries)
     columns["org_id"] += [f.organisation_id or f.organisation] * n
     columns["organisation"] += [f.organisation] * n

@@ -157,11 +157,12 @@ def build_report(
     one after another.  Either way the report is the same.  The submissions in
     it keep what consolidation needs, not every template cell's address.
     """
-    from .consolidate import consolidate  # pandas: imported after the workers have started
     from .parallel import process_files
 
     outcomes = process_files(collect_inputs(inputs), plan, period, strict, jobs=jobs, lean=True,
                              progress=progress)
+    from .consolidate import consolidate  # pandas: not needed by (nor forked into) the workers
+
     outcomes = resolve_duplicates(outcomes)
     result = consolidate(plan, outcomes, period)
     findings = check_plan(plan) + list(result.findings) + check_totals(plan, result.totals, period)

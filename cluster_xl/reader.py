@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
@@ -623,8 +623,7 @@ def _specialty_name_col(header: _Header, row: Row) -> _Header:
     col = _label_col(labels, c.HEADER_SPECIALTY_NAME)
     if col is None:
         return header
-    return _Header(header.row, header.code_col, col, header.note_col, header.measures, header.repeated,
-                   header.unit_col)
+    return replace(header, name_col=col)
 
 
 def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
