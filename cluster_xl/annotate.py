@@ -176,5 +176,8 @@ def _text(ws, row: int, col: int, value: str):
 
 
 def _save_atomically(book, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(out, book.save)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(out, book.save)
+    except OSError as exc:  # a read-only folder or a full disk is the path's fault, not a bug
+        raise AnnotateError(f"не удалось записать файл «{out}» ({exc.strerror or exc}).") from None

@@ -89,7 +89,7 @@ def section_progress(report: Report) -> list[Progress]:
 def college_progress(report: Report) -> list[Progress]:
     frame = report.consolidation.by_college
     by_key: dict[str, list[tuple]] = {}
-    codes = [str(c) for c in (frame["code"].tolist() if "code" in frame.columns else [None] * len(frame))]
+    codes = _texts(frame, "code")
     for org_id, name, code, plan, fact, expected, status in zip(
             _texts(frame, "org_id"), _texts(frame, "organisation"), codes,
             *(_numbers(frame, c) for c in ("plan", "fact", "expected")), _texts(frame, "status")):

@@ -71,5 +71,9 @@ def write_pdf(report: Report, path: str | Path) -> Path:
             detail = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["причина не сообщена"]
             raise PdfError(f"PDF не записан: LibreOffice завершился с ошибкой ({detail[0]}).")
         # Copy beside the target, then rename: the PDF appears complete or not at all.
-        write_atomically(path, lambda tmp: shutil.copyfile(produced, tmp))
+        try:
+            write_atomically(path, lambda tmp: shutil.copyfile(produced, tmp))
+        except OSError as exc:  # a read-only folder or a full disk is the path's fault, not a bug
+            raise PdfError(f"PDF не записан: не удалось записать файл «{path}» "
+                           f"({exc.strerror or exc}).") from None
     return path

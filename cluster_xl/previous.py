@@ -98,7 +98,7 @@ def read_previous(path: Path) -> tuple[Previous | None, list[Issue]]:
 def _number(value) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None  # «—», «н/д», empty
-    return None if math.isnan(value) else float(value)
+    return float(value) if math.isfinite(value) else None  # an infinity is no figure either
 
 
 def _text(value) -> str:

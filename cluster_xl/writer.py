@@ -502,7 +502,8 @@ def _text(value) -> str:
 
 
 def _records(frame, names: Sequence[str]):
-    """Row tuples of the named columns; a column the frame lacks reads as empty."""
+    """Row tuples of the named columns; a column the frame lacks reads as empty.
+    The plain reading tests/test_bulk.py checks the bulk «Данные» rows against."""
     empty = [None] * len(frame)
     return zip(*(frame[c].tolist() if c in frame.columns else empty for c in names))
 
@@ -770,7 +771,7 @@ def _college_cells(report: Report) -> tuple[dict[str, dict], dict[str, str]]:
     frame = report.consolidation.by_college
     cells: dict[str, dict] = {}
     facts: dict[str, list] = {}
-    codes = [str(c) for c in (frame["code"].tolist() if "code" in frame.columns else [None] * len(frame))]
+    codes = _texts(frame, "code")
     for org_id, name, code, fact, status in zip(_texts(frame, "org_id"), _texts(frame, "organisation"), codes,
                                                 _numbers(frame, "fact"), _texts(frame, "status")):
         cells.setdefault(code, {})[org_id or name] = (fact, status)
