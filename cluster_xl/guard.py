@@ -82,6 +82,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping, NamedTuple
 
+from .numbers import format_ru as _n  # «1 000 000», as in every other message
+
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MIB
 MAX_UNPACKED_BYTES = 100 * MIB
@@ -158,11 +160,6 @@ def _read_bounded(path: Path) -> bytes:
     return data
 
 
-def _n(n: int) -> str:
-    """1000000 -> «1 000 000» (no-break spaces, as in the rest of the messages)."""
-    return f"{n:,}".replace(",", "\u00a0")
-
-
 def _mb(n: int) -> str:
     return f"{n / MIB:.1f}".replace(".", ",")
 
@@ -199,25 +196,51 @@ def _inspect_zip(data: bytes) -> Inspection:
     book = _BookArea()
     budget = MAX_UNPACKED_BYTES
     small_parts: dict[str, bytes] = {}
-    for entry in entries:
-        xml = _is_xml(entry.name)
-        size, part = _inflate(data, entry, budget, keep=xml)
-        budget -= size
-        if not xml:
-            continue
-        part = _utf8(part)
-        _check_xml_declarations(entry.name, part)
-        # Every part is looked at as what it could be, whatever the kind: a reader
-        # may take a zip holding both layouts for the other one.
-        if entry.name.rpartition("/")[2] == "content.xml":
-            _scan_ods(part, book)
-        if _has_cells(part):
-            _scan_xlsx_sheet(entry.name, part, book)
-        if entry.name.lower() in _WORKBOOK_PARTS:
-            small_parts[entry.name.lower()] = part
+    # The workbook parts first: a refusal about a sheet's part can then name the sheet.
+    for entry in sorted(entries, key=lambda e: e.name.lower() not in _WORKBOOK_PARTS):
+        try:
+            budget -= _inspect_part(data, entry, budget, book, small_parts)
+        except Refusal as refusal:
+            raise _naming_the_sheet(refusal, entry.name, small_parts) from None
     names = lambda: _xlsx_sheet_names(small_parts)  # noqa: E731 - only for a message or a formula
     book.check(names)
     return Inspection(data, kind, book.formula_cells(names))
+
+
+def _inspect_part(data: bytes, entry: "_Entry", budget: int, book: "_BookArea",
+                  small_parts: dict[str, bytes]) -> int:
+    """One part inflated within `budget` and scanned; returns its inflated size."""
+    xml = _is_xml(entry.name)
+    size, part = _inflate(data, entry, budget, keep=xml)
+    if not xml:
+        return size
+    part = _utf8(part)
+    _check_xml_declarations(entry.name, part)
+    # Every part is looked at as what it could be, whatever the kind: a reader
+    # may take a zip holding both layouts for the other one.
+    if entry.name.rpartition("/")[2] == "content.xml":
+        _scan_ods(part, book)
+    if _has_cells(part):
+        _scan_xlsx_sheet(entry.name, part, book)
+    if entry.name.lower() in _WORKBOOK_PARTS:
+        small_parts[entry.name.lower()] = part
+    return size
+
+
+def _naming_the_sheet(refusal: Refusal, part: str, workbook_parts: Mapping[str, bytes]) -> Refusal:
+    """A refusal about a sheet's part says which sheet: «xl/worksheets/sheet3.xml» means
+    nothing to the person who has to fix the file."""
+    try:
+        sheets = {k.lower(): v for k, v in _xlsx_sheet_names(workbook_parts).items()}
+    except Refusal:  # the workbook part itself is damaged: the part's path will have to do
+        return refusal
+    sheet = sheets.get(part.lower())
+    if sheet is None or f"лист «{sheet}»" in refusal.reason:
+        return refusal
+    where = f"лист «{sheet}» (часть «{part}»)"
+    named = f"часть «{part}»"
+    reason = refusal.reason.replace(named, where) if named in refusal.reason else f"{refusal.reason}: {where}"
+    return Refusal(refusal.code, reason)
 
 
 class _Entry(NamedTuple):  # a tuple: built ~15 times per file, faster than a dataclass
@@ -1085,7 +1108,7 @@ class _Ole:
 # BLANK and MULBLANK (formatting only) are left out: readers skip them too.
 _BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0006, 0x0205, 0x00D6, 0x0406}
 _BIFF_MULTI = {0x00BD}  # MULRK: row, first column, values, last column
-_BOF, _EOF, _FILEPASS, _SST, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x00FC, 0x0085
+_BOF, _FILEPASS, _SST, _BOUNDSHEET = 0x0809, 0x002F, 0x00FC, 0x0085
 
 
 def _biff_name(raw: bytes) -> str:

@@ -480,3 +480,20 @@ def test_a_part_larger_than_a_chunk_is_measured_then_kept_whole():
     with pytest.raises(guard.Refusal) as caught:
         guard._inflate_deflated(raw, 2 * guard._CHUNK, "p", len(raw), keep=True)
     assert caught.value.code == guard.TOO_LARGE
+
+
+def test_a_refusal_about_a_sheet_part_names_the_sheet(example, tmp_path):
+    # «xl/worksheets/sheetN.xml» means nothing to a college; the sheet's name does.
+    with zipfile.ZipFile(example) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+        names = guard._xlsx_sheet_names({n.lower(): parts[n] for n in parts
+                                         if n.lower() in guard._WORKBOOK_PARTS})
+    part = next(p for p, name in names.items() if name == "Мероприятия")
+    parts[part] = parts[part].replace(b"</worksheet>", b'<mergeCells count="9999999"/></worksheet>')
+    path = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    reason = refusal(path).reason
+    assert "лист «Мероприятия»" in reason and "9\u00a0999\u00a0999" in reason
+    assert outcome(path) == [("merged.xlsx", "", "", "file-too-large")]
