@@ -71,7 +71,7 @@ def college(k: int) -> dict:
 
 def national_plan(n: int) -> dict:
     """The bundled plan with n colleges on the roster and targets scaled to them."""
-    from cluster_xl.plan import default_plan, plan_to_dict
+    from cluster_xl.plan.model import default_plan, plan_to_dict
 
     d = plan_to_dict(default_plan())
     employers = [o for o in d["organisations"] if o["role"] == "employer"]
@@ -85,7 +85,7 @@ def national_plan(n: int) -> dict:
 
 def group_plan(national: dict, g: int, n: int) -> dict:
     """What one seven-college cluster's template is written from: its own roster."""
-    from cluster_xl.plan import default_plan, plan_to_dict
+    from cluster_xl.plan.model import default_plan, plan_to_dict
 
     d = plan_to_dict(default_plan())
     colleges = national["organisations"][7 * g: min(7 * g + 7, n)]
@@ -139,10 +139,10 @@ def _vary(filling, plan, k: int, kind: str):
 
 def _write_group(args) -> list[Path]:
     national, g, n, folder = args
-    from cluster_xl.model import Period
-    from cluster_xl.plan import plan_from_dict
-    from cluster_xl.sample import example_fillings
-    from cluster_xl.template import write_template
+    from cluster_xl.core.model import Period
+    from cluster_xl.plan.model import plan_from_dict
+    from cluster_xl.writing.sample import example_fillings
+    from cluster_xl.writing.template import write_template
 
     plan = plan_from_dict(group_plan(national, g, n))
     written = []

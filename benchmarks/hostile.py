@@ -37,9 +37,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from cluster_xl.model import Period  # noqa: E402
-from cluster_xl.plan import default_plan  # noqa: E402
-from cluster_xl.sample import write_examples  # noqa: E402
+from cluster_xl.core.model import Period  # noqa: E402
+from cluster_xl.plan.model import default_plan  # noqa: E402
+from cluster_xl.writing.sample import write_examples  # noqa: E402
 
 import hostile_files as h  # noqa: E402
 

@@ -1,3 +1,3 @@
-from .cli import main
+from .face.cli import main
 
 main()

@@ -11,10 +11,10 @@ Afterwards regenerate the golden workbook: CLUSTER_XL_REGOLDEN=1 pytest tests/te
 
 from pathlib import Path
 
-from cluster_xl.model import Period
-from cluster_xl.plan import default_plan
-from cluster_xl.sample import write_examples
-from cluster_xl.template import write_template
+from cluster_xl.core.model import Period
+from cluster_xl.plan.model import default_plan
+from cluster_xl.writing.sample import write_examples
+from cluster_xl.writing.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

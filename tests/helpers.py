@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cluster_xl.model import ACCEPTED, Entry, FileOutcome, Period, Source, Specialty, Submission
+from cluster_xl.core.model import ACCEPTED, Entry, FileOutcome, Period, Source, Specialty, Submission
 
 OCT_2026 = Period(2026, 10)
 

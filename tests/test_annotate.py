@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from cluster_xl import annotate as annotate_module
-from cluster_xl import contract as c
-from cluster_xl.annotate import FILLS, NOTES_SHEET, AnnotateError, annotate
-from cluster_xl.cli import cli
-from cluster_xl.issues import error
-from cluster_xl.model import Period
-from cluster_xl.pipeline import process_file
+from cluster_xl.writing import annotate as annotate_module
+from cluster_xl.reading import contract as c
+from cluster_xl.writing.annotate import FILLS, NOTES_SHEET, AnnotateError, annotate
+from cluster_xl.face.cli import cli
+from cluster_xl.core.issues import error
+from cluster_xl.core.model import Period
+from cluster_xl.run.policy import process_file
 
 import hostile_files as h
 from conftest import EXAMPLES
@@ -137,7 +137,7 @@ def test_check_annotate_writes_the_copy(broken, tmp_path):
 
 
 def test_check_annotate_exit_codes(broken, tmp_path):
-    from cluster_xl.cli import main
+    from cluster_xl.face.cli import main
 
     def run(*args):
         with pytest.raises(SystemExit) as done:

@@ -10,17 +10,21 @@ import xlsxwriter.workbook
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
-from cluster_xl import writer
-from cluster_xl.bulk import ZIP_LEVEL, FastSheet
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
+from cluster_xl.core.names import SHEET_DATA
+from cluster_xl.writing import bulk, working
+from cluster_xl.writing import workbook as writer
+from cluster_xl.writing.bulk import ZIP_LEVEL, FastSheet
+from cluster_xl.writing.frames import as_text, num, records
+from cluster_xl.writing.layout import DASH, Sheet
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
 
 OCT = Period(2026, 10)
 
 
 def cell_by_cell(book, ws, report):
-    """The «Данные» sheet as writer.py wrote it before bulk.py: the reference."""
-    sheet = writer._Sheet(book, ws, [
+    """The «Данные» sheet as the writer wrote it before bulk.py: the reference."""
+    sheet = Sheet(book, ws, [
         ("Организация", 40), ("Код строки", 10), ("Позиция", 9), ("Год", 7), ("План/Факт", 9),
         ("Значение", 12), ("Файл", 34), ("Лист", 16), ("Ячейка", 8),
     ])
@@ -29,22 +33,22 @@ def cell_by_cell(book, ws, report):
     names = ("organisation", "code", "item", "year", "measure", "value", "file", "sheet", "cell")
     center, integer, decimal = book.fmt("dash"), book.fmt("int"), book.fmt("dec")
     row = header + 1
-    for org, code, item, year, measure, value, file, sheet_name, cell in writer._records(
+    for org, code, item, year, measure, value, file, sheet_name, cell in records(
             report.consolidation.entries, names):
-        sheet.text(row, 0, writer._text(org), "text")
-        sheet.text(row, 1, writer._text(code), "code")
-        sheet.text(row, 2, writer._text(item), "code")
-        sheet.number(row, 3, writer._num(year), "dash", missing="")
-        ws.write_string(row, 4, {"plan": "план", "fact": "факт"}.get(measure, writer._text(measure))
-                        or writer.DASH, center)
-        number = writer._num(value)
+        sheet.text(row, 0, as_text(org), "text")
+        sheet.text(row, 1, as_text(code), "code")
+        sheet.text(row, 2, as_text(item), "code")
+        sheet.number(row, 3, num(year), "dash", missing="")
+        ws.write_string(row, 4, {"plan": "план", "fact": "факт"}.get(measure, as_text(measure))
+                        or DASH, center)
+        number = num(value)
         if number is None:
-            ws.write_string(row, 5, writer.DASH, center)
+            ws.write_string(row, 5, DASH, center)
         else:
             ws.write_number(row, 5, number, integer if number.is_integer() else decimal)
-        sheet.text(row, 6, writer._text(file), "text")
-        sheet.text(row, 7, writer._text(sheet_name), "text")
-        sheet.text(row, 8, writer._text(cell), "code")
+        sheet.text(row, 6, as_text(file), "text")
+        sheet.text(row, 7, as_text(sheet_name), "text")
+        sheet.text(row, 8, as_text(cell), "code")
         row += 1
     ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
     sheet.page_setup((header, header))
@@ -72,7 +76,7 @@ def with_entries(report, entries):
 
 def test_bulk_rows_are_the_bytes_cell_by_cell_writing_gives(report, tmp_path, monkeypatch):
     bulk = writer.write_report(report, tmp_path / "bulk.xlsx")
-    monkeypatch.setattr(writer, "_data_sheet", cell_by_cell)
+    monkeypatch.setattr(writer, "data_sheet", cell_by_cell)
     reference = writer.write_report(report, tmp_path / "reference.xlsx")
     assert bulk.read_bytes() == reference.read_bytes()
 
@@ -83,9 +87,26 @@ def test_bulk_rows_of_other_objects_are_their_texts(report, tmp_path, monkeypatc
     entries.loc[11, "cell"], entries.loc[12, "cell"], entries.loc[13, "cell"] = 1, 1.0, "1"  # "1", "1.0", "1"
     report = with_entries(report, entries)
     bulk = writer.write_report(report, tmp_path / "bulk.xlsx")
-    monkeypatch.setattr(writer, "_data_sheet", cell_by_cell)
+    monkeypatch.setattr(writer, "data_sheet", cell_by_cell)
     reference = writer.write_report(report, tmp_path / "reference.xlsx")
     assert bulk.read_bytes() == reference.read_bytes()
+
+
+def test_an_untested_xlsxwriter_gets_its_own_writing_with_the_same_bytes(report, tmp_path, monkeypatch):
+    """Where the installed XlsxWriter is not a version bulk.py was checked against, the
+    internals are left alone: «Данные» cell by cell, plain cells as XlsxWriter writes
+    them, the package at XlsxWriter's own zip level; the sheets' XML is the same."""
+    fast = writer.write_report(report, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(bulk, "FAST", False)
+    slow = writer.write_report(report, tmp_path / "slow.xlsx")
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(slow) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+        level = b.getinfo("xl/worksheets/sheet6.xml")
+    data = zipfile.ZipFile(slow).read("xl/worksheets/sheet6.xml")
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert level.compress_size == len(packer.compress(data) + packer.flush())
 
 
 def test_plain_cells_are_the_bytes_xlsxwriter_writes(report, tmp_path, monkeypatch):
@@ -107,7 +128,7 @@ def test_the_package_level_is_set_for_the_report_only(report, tmp_path):
 
 def test_bulk_rows_read_back_as_the_entries(report, tmp_path):
     path = writer.write_report(report, tmp_path / "bulk.xlsx")
-    ws = load_workbook(path, read_only=True)[writer.SHEET_DATA]
+    ws = load_workbook(path, read_only=True)[SHEET_DATA]
     rows = [r for r in ws.iter_rows(values_only=True) if r[8] and r[8] != "Ячейка"]
     entries = report.consolidation.entries
     assert len(rows) == len(entries)

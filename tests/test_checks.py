@@ -1,10 +1,10 @@
 from dataclasses import replace
 
-from cluster_xl.checks import check_plan, check_submission, check_totals
-from cluster_xl.consolidate import consolidate
-from cluster_xl.issues import flatten
-from cluster_xl.model import Period
-from cluster_xl.plan import default_plan, plan_from_dict, plan_to_dict
+from cluster_xl.checks.rules import check_plan, check_submission, check_totals
+from cluster_xl.consolidation.consolidate import consolidate
+from cluster_xl.core.issues import flatten
+from cluster_xl.core.model import Period
+from cluster_xl.plan.model import default_plan, plan_from_dict, plan_to_dict
 
 from helpers import OCT_2026, outcome
 

@@ -4,7 +4,7 @@ import sys
 
 from openpyxl import load_workbook
 
-from cluster_xl.template import Filling, write_template
+from cluster_xl.writing.template import Filling, write_template
 
 from test_pipeline import _cell
 

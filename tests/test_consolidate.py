@@ -3,9 +3,9 @@ import math
 import pandas as pd
 import pytest
 
-from cluster_xl.consolidate import consolidate
-from cluster_xl.model import REJECTED, Period
-from cluster_xl.plan import default_plan
+from cluster_xl.consolidation.consolidate import consolidate
+from cluster_xl.core.model import REJECTED, Period
+from cluster_xl.plan.model import default_plan
 
 from helpers import OCT_2026, outcome
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
 
 from conftest import EXAMPLES
 from independent import aggregate, per_college_specialty_counts, read_values

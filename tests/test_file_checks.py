@@ -13,13 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cluster_xl import contract as c
-from cluster_xl.issues import flatten
-from cluster_xl.model import ACCEPTED, REJECTED, Period
-from cluster_xl.pipeline import process_file
-from cluster_xl.plan import default_plan, plan_from_dict, plan_to_dict
-from cluster_xl.sample import example_fillings
-from cluster_xl.template import Filling, write_template
+from cluster_xl.reading import contract as c
+from cluster_xl.core.issues import flatten
+from cluster_xl.core.model import ACCEPTED, REJECTED, Period
+from cluster_xl.run.policy import process_file
+from cluster_xl.plan.model import default_plan, plan_from_dict, plan_to_dict
+from cluster_xl.writing.sample import example_fillings
+from cluster_xl.writing.template import Filling, write_template
 
 PLAN = default_plan()
 OCT = Period(2026, 10)
@@ -211,8 +211,8 @@ def test_formula_in_a_title_field_without_a_value(tmp_path):
 def test_template_command_issues_a_colleges_targets_from_its_report(generated_examples, tmp_path):
     from click.testing import CliRunner
 
-    from cluster_xl.cli import cli
-    from cluster_xl.reader import read_submission
+    from cluster_xl.face.cli import cli
+    from cluster_xl.reading.reader import read_submission
 
     source = generated_examples / "02_nit_2026-10.xlsx"
     out = tmp_path / "нит_2026-11.xlsx"

@@ -25,10 +25,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
-from cluster_xl.previous import compare_with_previous
-from cluster_xl.writer import write_report
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
+from cluster_xl.consolidation.previous import compare_with_previous
+from cluster_xl.writing.workbook import write_report
 
 from conftest import EXAMPLES, EXAMPLES_SEPTEMBER
 

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cluster_xl import guard
-from cluster_xl.issues import flatten
-from cluster_xl.plan import default_plan
-from cluster_xl.reader import read_submission
+from cluster_xl.reading import guard
+from cluster_xl.core.issues import flatten
+from cluster_xl.plan.model import default_plan
+from cluster_xl.reading.reader import read_submission
 
 import hostile_files as h
 from conftest import EXAMPLES

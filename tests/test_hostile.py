@@ -17,8 +17,8 @@ import sys
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cluster_xl.model import ACCEPTED, REJECTED, SKIPPED, Period
-from cluster_xl.pipeline import build_report
+from cluster_xl.core.model import ACCEPTED, REJECTED, SKIPPED, Period
+from cluster_xl.run.pipeline import build_report
 
 import hostile_files as h
 from conftest import EXAMPLES, REPO

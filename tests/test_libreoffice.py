@@ -6,8 +6,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
 
 from conftest import EXAMPLES
 

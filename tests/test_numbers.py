@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from cluster_xl.numbers import parse_number
+from cluster_xl.core.numbers import parse_number
 
 
 @pytest.mark.parametrize(

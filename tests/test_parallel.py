@@ -6,12 +6,13 @@ import sys
 
 from openpyxl import load_workbook
 
-from cluster_xl.issues import flatten
-from cluster_xl.model import ACCEPTED, REJECTED, Period
-from cluster_xl.parallel import CRASH_ENV, process_files
-from cluster_xl.pipeline import build_report, collect_inputs
-from cluster_xl.template import Filling, write_template
-from cluster_xl.writer import write_report
+from cluster_xl.core.issues import flatten
+from cluster_xl.core.model import ACCEPTED, REJECTED, Period
+from cluster_xl.run.sandbox import CRASH_ENV, process_files
+from cluster_xl.run.collect import collect_inputs
+from cluster_xl.run.pipeline import build_report
+from cluster_xl.writing.template import Filling, write_template
+from cluster_xl.writing.workbook import write_report
 
 OCT = Period(2026, 10)
 
@@ -87,8 +88,8 @@ def test_jobs_must_be_positive(generated_examples):
 def test_packed_entries_read_back_as_the_entries(plan, generated_examples):
     import pickle
 
-    from cluster_xl.model import PackedEntries
-    from cluster_xl.pipeline import process_file
+    from cluster_xl.core.model import PackedEntries
+    from cluster_xl.run.policy import process_file
 
     entries = process_file(sorted(generated_examples.iterdir())[0], plan, OCT).submission.entries
     packed = pickle.loads(pickle.dumps(PackedEntries(entries)))

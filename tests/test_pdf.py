@@ -15,9 +15,9 @@ import sys
 
 import pytest
 
-from cluster_xl import pdf
-from cluster_xl.cli import EXIT_PROBLEMS, main
-from cluster_xl.writer import REPORT_TITLE
+from cluster_xl.writing import pdf
+from cluster_xl.face.cli import EXIT_PROBLEMS, main
+from cluster_xl.writing.workbook import REPORT_TITLE
 
 from conftest import EXAMPLES
 

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cluster_xl.model import ACCEPTED, REJECTED, REPLACED, SKIPPED, Period
-from cluster_xl.pipeline import build_report, collect_inputs
+from cluster_xl.core.model import ACCEPTED, REJECTED, REPLACED, SKIPPED, Period
+from cluster_xl.run.collect import collect_inputs
+from cluster_xl.run.pipeline import build_report
 
 OCT = Period(2026, 10)
 

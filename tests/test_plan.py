@@ -12,10 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cluster_xl.plan import (
-    PlanError, PlanItem, load_plan, plan_to_dict,
-)
-from cluster_xl.plan_workbook import read_plan_workbook, write_plan_workbook
+from cluster_xl.plan.load import load_plan
+from cluster_xl.plan.model import PlanError, PlanItem, plan_to_dict
+from cluster_xl.plan.workbook import read_plan_workbook, write_plan_workbook
 
 # Column letters of «Позиции» as written for a three-year plan (the layout is part of the test).
 CODE, KIND, SECTION, RESULT, NAME, UNIT = "ABCDEF"

@@ -10,11 +10,11 @@ import xlsxwriter
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cluster_xl.cli import cli
-from cluster_xl.issues import flatten
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
-from cluster_xl.previous import compare_with_previous, read_previous
+from cluster_xl.face.cli import cli
+from cluster_xl.core.issues import flatten
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
+from cluster_xl.consolidation.previous import compare_with_previous, read_previous
 
 from conftest import EXAMPLES
 from test_writer import all_values, find_row, header_cols

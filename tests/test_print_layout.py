@@ -18,12 +18,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from cluster_xl.consolidate import consolidate
-from cluster_xl.model import Period
-from cluster_xl.pipeline import build_report
-from cluster_xl.writer import (
-    DOCUMENT_SHEETS, DOCUMENT_WIDTH, REPORT_TITLE, SHEETS, STATUS_FILLS, status_text, write_report,
-)
+from cluster_xl.consolidation.consolidate import consolidate
+from cluster_xl.core.model import Period
+from cluster_xl.run.pipeline import build_report
+from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
+from cluster_xl.writing.layout import DOCUMENT_WIDTH, REPORT_TITLE, STATUS_FILLS, status_text
+from cluster_xl.writing.workbook import write_report
 
 from conftest import EXAMPLES
 from helpers import outcome

@@ -20,11 +20,12 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 from hypothesis import given, strategies as st
 
-from cluster_xl import contract as c
-from cluster_xl.model import ACCEPTED, REJECTED, Period
-from cluster_xl.numbers import format_ru, parse_number
-from cluster_xl.pipeline import build_report, process_file
-from cluster_xl.writer import write_report
+from cluster_xl.reading import contract as c
+from cluster_xl.core.model import ACCEPTED, REJECTED, Period
+from cluster_xl.core.numbers import format_ru, parse_number
+from cluster_xl.run.pipeline import build_report
+from cluster_xl.run.policy import process_file
+from cluster_xl.writing.workbook import write_report
 
 OCT = Period(2026, 10)
 KINDS = {"number", "none", "empty", "text"}

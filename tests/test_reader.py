@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cluster_xl import contract as c
-from cluster_xl.issues import Severity, flatten
-from cluster_xl.model import Period
-from cluster_xl.plan import default_plan
-from cluster_xl.reader import a1, read_submission
+from cluster_xl.reading import contract as c
+from cluster_xl.core.issues import Severity, flatten
+from cluster_xl.core.model import Period
+from cluster_xl.plan.model import default_plan
+from cluster_xl.reading.reader import a1, read_submission
 
 PLAN = default_plan()
 FILE = "college.xlsx"
@@ -484,7 +484,7 @@ def test_other_formats_read_the_same(converted, fmt):
 
 
 def _filled_template(path: Path) -> Path:
-    template = pytest.importorskip("cluster_xl.template")
+    template = pytest.importorskip("cluster_xl.writing.template")
     filling = template.Filling(
         title={"organisation": "Северный политехнический колледж", "period": Period(2026, 10),
                "responsible": "Иванова Ирина Ивановна", "filled_on": date(2026, 11, 2)},
@@ -520,7 +520,7 @@ def test_template_reads_back_cell_for_cell(tmp_path):
 
 
 def test_blank_template_reads_without_issues(tmp_path):
-    template = pytest.importorskip("cluster_xl.template")
+    template = pytest.importorskip("cluster_xl.writing.template")
     result = read_submission(template.write_template(PLAN, tmp_path / "blank.xlsx"), PLAN)
     assert result.issues == ()
     sub = result.submission

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from cluster_xl import contract as c
-from cluster_xl.plan import default_plan, plan_from_dict, plan_to_dict
-from cluster_xl.template import SPECIALTY_ROWS, Filling, write_template
+from cluster_xl.reading import contract as c
+from cluster_xl.plan.model import default_plan, plan_from_dict, plan_to_dict
+from cluster_xl.writing.template import SPECIALTY_ROWS, Filling, write_template
 
 PLAN = default_plan()
 ITEM_SHEETS = (c.SHEET_ACTIVITIES, c.SHEET_INDICATORS)

@@ -14,12 +14,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cluster_xl.consolidate import STATUS_LABELS, Consolidation
-from cluster_xl.issues import error, warning
-from cluster_xl.model import FileOutcome, Period, Report
-from cluster_xl.pdf import RU_LOCALE
-from cluster_xl.plan import default_plan
-from cluster_xl.writer import DOCUMENT_SHEETS, SHEETS, STATUS_FILLS, period_phrase, status_text, write_report
+from cluster_xl.consolidation.consolidate import STATUS_LABELS, Consolidation
+from cluster_xl.core.issues import error, warning
+from cluster_xl.consolidation.report import Report
+from cluster_xl.core.model import FileOutcome, Period
+from cluster_xl.writing.pdf import RU_LOCALE
+from cluster_xl.plan.model import default_plan
+from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
+from cluster_xl.writing.layout import STATUS_FILLS, period_phrase, status_text
+from cluster_xl.writing.workbook import write_report
 
 PERIOD = Period(2026, 10)
 EVIL_ORG = '=HYPERLINK("http://evil.example","Колледж")'
@@ -575,9 +578,9 @@ def test_docs_picture(tmp_path):
     """docs/ for the README, from the README's monthly command on the shipped examples
     (September as --previous) printed with --pdf: docs/summary.png is page 1 of
     «Свод», docs/report_page.png the first page of «Диаграммы»."""
-    from cluster_xl.pdf import write_pdf
-    from cluster_xl.pipeline import build_report
-    from cluster_xl.previous import compare_with_previous
+    from cluster_xl.writing.pdf import write_pdf
+    from cluster_xl.run.pipeline import build_report
+    from cluster_xl.consolidation.previous import compare_with_previous
 
     repo = Path(__file__).resolve().parents[1]
     plan = default_plan()

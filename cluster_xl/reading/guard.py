@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping, NamedTuple
 
-from .numbers import format_ru as _n  # «1 000 000», as in every other message
+from ..core.numbers import format_ru as _n  # «1 000 000», as in every other message
 
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MIB

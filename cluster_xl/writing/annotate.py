@@ -22,9 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from . import guard
-from .atomic import write_atomically
-from .issues import Issue
+from ..reading import guard
+from ..core.files import write_atomically
+from ..core.issues import Issue
 
 NOTES_SHEET = "Замечания"
 AUTHOR = "cluster-xl"

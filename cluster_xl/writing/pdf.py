@@ -13,9 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .atomic import write_atomically
-from .model import Report
-from .writer import DOCUMENT_SHEETS, write_report
+from ..core.files import write_atomically
+from ..consolidation.report import Report
+from ..core.names import DOCUMENT_SHEETS
+from .workbook import write_report
 
 TIMEOUT_S = 300
 # A fresh profile that formats numbers as in Russia; the rest stays LibreOffice's default.

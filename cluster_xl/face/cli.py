@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .cli_ru import Group  # also gives click's own messages in Russian
-from .model import Period, parse_period
+from ..core.version import __version__
+from .words import Group  # also gives click's own messages in Russian
+from ..core.model import Period, parse_period
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -67,7 +67,8 @@ def plan_option(f):
 
 
 def load(plan_path: Path | None):
-    from .plan import PlanError, load_plan
+    from ..plan.load import load_plan
+    from ..plan.model import PlanError
     from .render import issue_line
 
     try:
@@ -119,7 +120,7 @@ def cli():
 def template(output: Path, organisation: str | None, period: Period | None, targets_from: Path | None,
              plan_path: Path | None):
     """Выпустить шаблон отчёта для заполнения колледжем."""
-    from .template import Filling, write_template
+    from ..writing.template import Filling, write_template
 
     plan = load(plan_path)
     title, targets = {}, {}
@@ -141,7 +142,7 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
 
 def _issued_targets(path: Path, plan) -> tuple[str, dict]:
     """The organisation and the «План ГГГГ» values of a college's report that reads cleanly."""
-    from .reader import read_submission
+    from ..reading.reader import read_submission
     from .render import issue_line
 
     result = read_submission(path, plan)
@@ -167,7 +168,7 @@ def plan_export(output: Path, plan_path: Path | None):
 
     Отредактированную книгу можно указать любой команде параметром --plan.
     """
-    from .plan_workbook import write_plan_workbook
+    from ..plan.workbook import write_plan_workbook
 
     path = write_plan_workbook(load(plan_path), output)
     click.echo(f"План записан: {path}")
@@ -191,7 +192,7 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
 
     Выводит каждое замечание с листом и ячейкой. Файлы не изменяются.
     """
-    from .parallel import process_files
+    from ..run.sandbox import process_files
     from .render import console_report, json_report
 
     if annotated is not None and len(files) != 1:
@@ -211,7 +212,7 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
 
 def _annotate(path: Path, issues, out: Path) -> bool:
     """The copy with marks; its failure is reported, never raised (exit code 1)."""
-    from .annotate import AnnotateError, annotate
+    from ..writing.annotate import AnnotateError, annotate
 
     try:
         annotate(path, issues, out)
@@ -248,8 +249,8 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     в итоги не входит. Исходные файлы не изменяются. Одни и те же файлы дают
     побайтно одинаковую книгу: её SHA-256 можно указать в письме.
     """
-    from .parallel import default_jobs
-    from .pipeline import build_report, collect_inputs
+    from ..run.sandbox import default_jobs
+    from ..run.pipeline import build_report, collect_inputs
     from .render import console_report, json_report
 
     plan = load(plan_path)
@@ -261,16 +262,15 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
                            show_pos=True) as bar:
         report = build_report(plan, files, period, strict=strict, generated_on=formed_on,
                               progress=lambda _: bar.update(1), jobs=jobs or default_jobs())
-    from .writer import write_report  # pandas: after the worker processes have been started
+    from ..writing.workbook import write_report  # pandas: after the worker processes have been started
     if previous_path is not None:
-        from .previous import compare_with_previous
+        from ..consolidation.previous import compare_with_previous
 
         report = compare_with_previous(report, previous_path)
     output = output or Path(f"consolidated_{period}.xlsx")
     write_report(report, output)
     outcomes = report.files
-    file_issue_ids = {id(i) for o in outcomes for i in o.issues}
-    findings = [i for i in report.issues if id(i) not in file_issue_ids]
+    findings = report.findings
     if as_json:
         click.echo(json_report(outcomes, findings, period=str(period), output=str(output)))
     else:
@@ -285,7 +285,7 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
 
 def _write_pdf(report, path: Path, quiet: bool) -> bool:
     """The PDF beside the workbook; a missing LibreOffice is a message, not a traceback."""
-    from .pdf import PdfError, write_pdf
+    from ..writing.pdf import PdfError, write_pdf
 
     try:
         write_pdf(report, path)

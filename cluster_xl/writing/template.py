@@ -17,10 +17,10 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
-from . import contract as c
-from .atomic import write_atomically
-from .model import Period
-from .plan import Plan, PlanItem
+from ..reading import contract as c
+from ..core.files import write_atomically
+from ..core.model import Period
+from ..plan.model import Plan, PlanItem
 
 MEASURES = ("plan", "fact")
 NAME_WIDTH = 70

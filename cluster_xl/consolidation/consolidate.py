@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pandas as pd
 
-from .issues import Issue, warning
-from .model import ACCEPTED, PackedEntries
-from .numbers import format_ru
+from ..core.issues import Issue, warning
+from ..core.model import ACCEPTED, PackedEntries
+from ..core.numbers import format_ru
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import FileOutcome, Period
-    from .plan import Plan
+    from ..core.model import FileOutcome, Period
+    from ..plan.model import Plan
 
 STATUS_LABELS = {
     "achieved": "выполнено",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Iterable, Sequence
 
-from .issues import Issue
-from .model import STATUS_LABELS, FileOutcome
+from ..core.issues import Issue
+from ..core.model import STATUS_LABELS, FileOutcome
 
 _LEVEL = {"error": "ОШИБКА", "warning": "ВНИМАНИЕ"}
 

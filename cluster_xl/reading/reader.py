@@ -26,10 +26,10 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
 from . import guard
-from .issues import Issue, Severity
-from .model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
-from .numbers import parse_number
-from .plan import Plan, normalise_code
+from ..core.issues import Issue, Severity
+from ..core.model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
+from ..core.numbers import parse_number
+from ..plan.model import Plan, normalise_code
 
 Row = Sequence[object]
 Grid = Sequence[Row]

@@ -210,23 +210,25 @@ class FileOutcome:
     note: str = ""  # e.g. which file replaced this one
 
 
-@dataclass(frozen=True)
-class Report:
-    """Everything the writer needs: the plan, the files, the totals, the issues."""
-
-    plan: "Plan"
-    period: Period
-    files: tuple[FileOutcome, ...]
-    consolidation: "Consolidation"
-    issues: tuple[Issue, ...]  # per-file issues and cluster-level findings, in display order
-    generated_on: date
-    tool_version: str
-    previous: "MonthChange | None" = None  # last month's figures (--previous), see previous.py
+def college_key(org_id: str | None, name: str) -> str:
+    """How a college is told apart in the totals: its roster id, or the name typed."""
+    return org_id if isinstance(org_id, str) and org_id else str(name)
 
 
-from typing import TYPE_CHECKING  # noqa: E402
+def parse_date(value: object, exact: bool = False) -> date | None:
+    """«05.11.2026», «2026-11-05» or a date cell -> date; None if it is none of these.
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .consolidate import Consolidation
-    from .plan import Plan
-    from .previous import MonthChange
+    Unless `exact`, only the first ten characters count (a time may follow)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    text = str(value).strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text if exact else text[:10], fmt).date()
+        except ValueError:
+            continue
+    return None

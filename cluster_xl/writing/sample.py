@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .model import Period
-from .plan import Plan, PlanItem
+from ..core.model import Period
+from ..plan.model import Plan, PlanItem
 
 # (code, name): real federal specialty codes of the fuel-and-energy field.
 SPECIALTIES = [

@@ -21,10 +21,10 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .atomic import write_atomically
-from .issues import Issue, error, has_errors
-from .numbers import parse_number
-from .plan import (
+from ..core.files import write_atomically
+from ..core.issues import Issue, error, has_errors
+from ..core.numbers import parse_number
+from .model import (
     RATIO_OPS, ROLE_LABELS, RULE_LABELS, SCHEDULE_LABELS, ClusterInfo, ControlRatio,
     Organisation, Part, Plan, PlanError, PlanItem, Result, Section, Settings,
     normalise_code, validate_plan,

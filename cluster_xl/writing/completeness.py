@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import ACCEPTED, REJECTED, REPLACED, SKIPPED, Report
+from ..consolidation.report import Report
+from ..core.model import ACCEPTED, REJECTED, REPLACED, SKIPPED
+from .layout import Sheet, orgs_word
 
 COUNTED, REJECTED_ONLY, MISSING = "counted", "rejected", "missing"
 VERDICTS = {
@@ -64,9 +66,8 @@ def unattributed(report: Report) -> int:
 
 
 def completeness_sheet(book, ws, report: Report) -> None:
-    from .writer import _orgs_word, _Sheet  # the writer's layout, as every sheet uses
 
-    sheet = _Sheet(book, ws, [
+    sheet = Sheet(book, ws, [
         ("№", 5), ("Организация", 40), ("Получено файлов", 11), ("Учтён файл", 30),
         ("Отклонены", 30), ("Заменены более поздними", 30), ("Итог", 20),
     ])
@@ -74,7 +75,7 @@ def completeness_sheet(book, ws, report: Report) -> None:
     counted = sum(r.verdict == COUNTED for r in rows)
     rejected = sum(r.verdict == REJECTED_ONLY for r in rows)
     missing = sum(r.verdict == MISSING for r in rows)
-    extra = [f"Учтены отчёты {counted} из {len(rows)} {_orgs_word(len(rows))}; "
+    extra = [f"Учтены отчёты {counted} из {len(rows)} {orgs_word(len(rows))}; "
              f"отклонены: {rejected}; не поступили: {missing}"]
     header = sheet.title_block(report, "Комплектность отчётов организаций кластера", extra)
     sheet.header(header)

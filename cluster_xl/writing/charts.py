@@ -22,11 +22,10 @@ from typing import Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .model import Report
-from .writer import (
-    DASH, DOCUMENT_WIDTH, SHEET_CHARTS, _closing, _num, _number_style, _numbers, _Sheet, _text,
-    _texts, _totals_index, college_columns, status_text,
-)
+from ..consolidation.report import Report
+from ..core.names import SHEET_CHARTS
+from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
+from .layout import DASH, DOCUMENT_WIDTH, Sheet, closing, number_style, status_text
 
 FONT = {"name": "Times New Roman", "size": 10}
 EXPECTED_COLOUR, FACT_COLOUR = "#BFBFBF", "#1F4E79"  # light and dark: tell apart in grey too
@@ -74,7 +73,7 @@ def _progress(code: str, name: str, rows: Sequence[tuple], previous: dict | None
 
 def section_progress(report: Report) -> list[Progress]:
     year = report.period.year
-    totals = _totals_index(report)
+    totals = totals_index(report)
     prev = report.previous
     then = ({code: v for (code, y), v in prev.then.totals.items() if y == year}
             if prev is not None else None)
@@ -89,10 +88,10 @@ def section_progress(report: Report) -> list[Progress]:
 def college_progress(report: Report) -> list[Progress]:
     frame = report.consolidation.by_college
     by_key: dict[str, list[tuple]] = {}
-    codes = _texts(frame, "code")
+    codes = texts_of(frame, "code")
     for org_id, name, code, plan, fact, expected, status in zip(
-            _texts(frame, "org_id"), _texts(frame, "organisation"), codes,
-            *(_numbers(frame, c) for c in ("plan", "fact", "expected")), _texts(frame, "status")):
+            texts_of(frame, "org_id"), texts_of(frame, "organisation"), codes,
+            *(numbers_of(frame, c) for c in ("plan", "fact", "expected")), texts_of(frame, "status")):
         by_key.setdefault(org_id or name, []).append((code, plan, fact, expected, status))
     prev = report.previous
     names = {o.id: o.short_name for o in report.plan.organisations}
@@ -112,8 +111,8 @@ def college_progress(report: Report) -> list[Progress]:
 
 
 def _row(code: str, total: dict) -> tuple:
-    return (code, _num(total.get("target")), _num(total.get("fact")), _num(total.get("expected")),
-            _text(total.get("status")))
+    return (code, num(total.get("target")), num(total.get("fact")), num(total.get("expected")),
+            as_text(total.get("status")))
 
 
 # -- the sheet -----------------------------------------------------------------
@@ -124,7 +123,7 @@ def charts_sheet(book, ws, report: Report) -> None:
     # The indicator table needs the unit, fact, expected and a column a year.
     numbers = max(NUMBER_COLUMNS, 3 + len(report.plan.years))
     each = (DOCUMENT_WIDTH - sum(w for _, w in columns)) / numbers
-    sheet = _Sheet(book, ws, [*columns, *(("", each) for _ in range(numbers))])
+    sheet = Sheet(book, ws, [*columns, *(("", each) for _ in range(numbers))])
     data = _ChartData(sheet, len(sheet.widths) + 1)
     row = sheet.title_block(report, "Диаграммы исполнения плана", document=True)
     sections, colleges = section_progress(report), college_progress(report)
@@ -146,7 +145,7 @@ def charts_sheet(book, ws, report: Report) -> None:
     groups.append((first, r - 1))
     charts, table, r = _indicator_charts(sheet, r + 1, report, data)
     groups += [charts, table]
-    last = _closing(sheet, r + 1, report, [_percent_note(report)])
+    last = closing(sheet, r + 1, report, [_percent_note(report)])
     groups.append((r + 1, last))
     for fixed in range(last + 1):  # rows without a height of their own: a chart's extent is known
         sheet.tall(fixed, ROW_PT)
@@ -155,7 +154,7 @@ def charts_sheet(book, ws, report: Report) -> None:
     sheet.page_setup(None)
 
 
-def _page_breaks(sheet: _Sheet, start: int, groups: Sequence[tuple[int, int]]) -> list[int]:
+def _page_breaks(sheet: Sheet, start: int, groups: Sequence[tuple[int, int]]) -> list[int]:
     """Where pages must break so no group (a table with its heading, a row of charts)
     is split; rows outside the groups may go anywhere.  Every row's height is set
     explicitly, so this is where the office suite breaks the other pages too."""
@@ -166,7 +165,7 @@ def _page_breaks(sheet: _Sheet, start: int, groups: Sequence[tuple[int, int]]) -
         row = last + 1
     breaks, used = [], 0.0
     for first, last in blocks:
-        size = sum(sheet._heights.get(r, ROW_PT) for r in range(first, last + 1))
+        size = sum(sheet.height(r, ROW_PT) for r in range(first, last + 1))
         if used and used + size > PAGE_PT:
             breaks.append(first)
             used = 0.0
@@ -181,7 +180,7 @@ class _ChartData:
     """The numbers the charts draw, right of the printed area: blanks where there is
     no value (a «—» in a chart's range would be drawn as 0)."""
 
-    def __init__(self, sheet: _Sheet, col: int):
+    def __init__(self, sheet: Sheet, col: int):
         self.sheet, self.col, self.row = sheet, col, 0
         sheet.ws.set_column(col, col + 6, 11)
         sheet.ws.write_string(2, col, "Данные диаграмм (не печатаются)", sheet.book.fmt("bold"))
@@ -216,7 +215,7 @@ def _px(width: float) -> int:
     return int(width * 7 + 0.5) + 5  # XlsxWriter's column width in pixels
 
 
-def _page_px(sheet: _Sheet) -> int:
+def _page_px(sheet: Sheet) -> int:
     return sum(_px(w) for w in sheet.widths)
 
 
@@ -226,7 +225,7 @@ def _percent_note(report: Report) -> str:
             "плану. «По графику» — ожидаемое к отчётной дате значение в процентах цели года.")
 
 
-def _progress_table(sheet: _Sheet, row: int, report: Report, title: str, first: tuple[str, str],
+def _progress_table(sheet: Sheet, row: int, report: Report, title: str, first: tuple[str, str],
                     rows: Sequence[Progress], numbered: bool = False) -> int:
     """A heading and the table under it; returns the next free row."""
     ws, book = sheet.ws, sheet.book
@@ -275,7 +274,7 @@ def _style(chart, title: str, size: int = 12, legend: bool = True) -> None:
     chart.set_chartarea({"border": {"none": True}})
 
 
-def _bar_chart(sheet: _Sheet, row: int, x_offset: int, width: int, title: str, ref: dict,
+def _bar_chart(sheet: Sheet, row: int, x_offset: int, width: int, title: str, ref: dict,
                axis: str | None, horizontal: bool = False) -> None:
     """Expected against fact, % of the year's target, one category per table row."""
     chart = sheet.book.workbook.add_chart({"type": "bar" if horizontal else "column"})
@@ -304,7 +303,7 @@ def _bar_chart(sheet: _Sheet, row: int, x_offset: int, width: int, title: str, r
                                            "object_position": 3})
 
 
-def _indicator_charts(sheet: _Sheet, row: int, report: Report, data: _ChartData):
+def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     """Each indicator: the trajectory (expected by the report date, then each year's
     target) and the fact at the report date; four charts a row, then the table.
     Returns the rows of the charts, of the table's head, and the row after the table."""
@@ -316,10 +315,10 @@ def _indicator_charts(sheet: _Sheet, row: int, report: Report, data: _ChartData)
                 f"Пунктир — ожидаемое по графику на {end} и цели на конец каждого года; "
                 f"ромб — факт на {end}. Значения — в таблице под диаграммами.", "note")
     indicators = report.plan.indicators
-    totals = _totals_index(report)
-    trajectory = [(item.code, _num(totals.get((item.code, report.period.year), {}).get("fact")),
-                   _num(totals.get((item.code, report.period.year), {}).get("expected")),
-                   *(_num(totals.get((item.code, y), {}).get("target")) for y in years))
+    totals = totals_index(report)
+    trajectory = [(item.code, num(totals.get((item.code, report.period.year), {}).get("fact")),
+                   num(totals.get((item.code, report.period.year), {}).get("expected")),
+                   *(num(totals.get((item.code, y), {}).get("target")) for y in years))
                   for item in indicators]
     ref = data.table(("Код", "Факт", end, *(f"31.12.{y}" for y in years)), trajectory)
     per_row, height = 4, 175
@@ -362,7 +361,7 @@ def _indicator_charts(sheet: _Sheet, row: int, report: Report, data: _ChartData)
     return (row, table - 1), (table, min(table + 1, end_row - 1)), end_row
 
 
-def _indicator_table(sheet: _Sheet, row: int, report: Report) -> int:
+def _indicator_table(sheet: Sheet, row: int, report: Report) -> int:
     """The indicators' figures: fact, expected, the targets by year; returns the next row."""
     years = report.plan.years
     end = f"{report.period.end_date:%d.%m.%Y}"
@@ -370,16 +369,16 @@ def _indicator_table(sheet: _Sheet, row: int, report: Report) -> int:
               *(f"Цель {y}" for y in years)]
     for col, text in enumerate(titles):
         sheet.text(row, col, text, "header")
-    totals = _totals_index(report)
+    totals = totals_index(report)
     year = report.period.year
     r = row
     for n, item in enumerate(report.plan.indicators, start=1):
         r = row + n
         now = totals.get((item.code, year), {})
-        targets = [_num(totals.get((item.code, y), {}).get("target")) for y in years]
-        fact, expected = _num(now.get("fact")), _num(now.get("expected"))
-        style = _number_style(item.unit, [fact, *targets])
-        status = _text(now.get("status"))
+        targets = [num(totals.get((item.code, y), {}).get("target")) for y in years]
+        fact, expected = num(now.get("fact")), num(now.get("expected"))
+        style = number_style(item.unit, [fact, *targets])
+        status = as_text(now.get("status"))
         sheet.text(r, 0, item.code, "code")
         sheet.text(r, 1, item.name, "text")
         sheet.text(r, 2, item.unit, "center")

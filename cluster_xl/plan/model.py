@@ -1,7 +1,7 @@
 """The cluster's approved plan: items, targets by year, aggregation rules, roster.
 
 The default plan (the fuel-and-energy cluster of the seed document) ships as
-data in `cluster_xl/data/plan.json`.  Another cluster supplies its own plan as a
+data in `cluster_xl/plan/data/plan.json`.  Another cluster supplies its own plan as a
 workbook (see `plan_workbook.py`) or as JSON of the same shape.
 """
 
@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .issues import Issue, error
+from ..core.issues import Issue, error
 
 PLAN_FORMAT = 1
 
@@ -249,23 +249,8 @@ def normalise_code(text: object) -> str:
 
 
 def default_plan() -> Plan:
-    data = resources.files("cluster_xl").joinpath("data/plan.json").read_text(encoding="utf-8")
+    data = resources.files("cluster_xl.plan").joinpath("data/plan.json").read_text(encoding="utf-8")
     return plan_from_dict(json.loads(data))
-
-
-def load_plan(path: str | Path | None = None) -> Plan:
-    """The bundled plan, or a user's plan from JSON or a plan workbook."""
-    if path is None:
-        return default_plan()
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        try:
-            return plan_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise PlanError(f"Файл плана {path.name} не удалось прочитать: {exc}") from None
-    from .plan_workbook import read_plan_workbook
-
-    return read_plan_workbook(path)
 
 
 def plan_from_dict(d: dict) -> Plan:

@@ -15,38 +15,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
-from .issues import Issue, error, warning
-from .model import Period, Report, parse_period
-from .numbers import format_ru
+from ..core.issues import Issue, error, warning
+from ..core.model import Period, college_key, parse_period
+from ..core.names import SHEET_BY_COLLEGE, SHEET_BY_YEAR
+from ..core.text import cell_text
+from .report import MonthChange, Previous, Report
+from ..core.numbers import format_ru
 
-# Sheet names and header texts of the workbook writer.py writes.
-SHEET_BY_YEAR = "Свод по годам"
-SHEET_BY_COLLEGE = "По организациям"
+# Header texts of the book the writer writes (its sheet names: core/names.py).
 CODE, YEAR, FACT = "Код", "Год", "Факт"
 ORGANISATION = "Организация"
 NOT_COLLEGES = {"Ед. изм.", "Кластер", "Наименование"}
-
-
-@dataclass(frozen=True)
-class Previous:
-    """Last month's figures: the cluster's by (code, year), each college's by (name, code)."""
-
-    file: str
-    period: Period | None
-    totals: Mapping[tuple[str, int], float]
-    colleges: Mapping[tuple[str, str], float]
-
-
-@dataclass(frozen=True)
-class MonthChange:
-    """Fact now minus fact then, where both are known; and what fell beyond the tolerance."""
-
-    then: Previous
-    items: Mapping[tuple[str, int], float]  # (code, year) -> change of the cluster fact
-    colleges: Mapping[tuple[str, str], float]  # (organisation key, code) -> change, report year
-    # (code, year) / (organisation key, code) -> (then, now); now is None if no longer reported
-    backwards: Mapping[tuple[str, int], tuple[float, float | None]]
-    colleges_backwards: Mapping[tuple[str, str], tuple[float, float | None]]
 
 
 def compare_with_previous(report: Report, path: str | Path) -> Report:
@@ -54,11 +33,12 @@ def compare_with_previous(report: Report, path: str | Path) -> Report:
     path = Path(path)
     previous, issues = read_previous(path)
     if previous is None:
-        return replace(report, issues=report.issues + tuple(issues))
+        return replace(report, issues=report.issues + tuple(issues), findings=report.findings + tuple(issues))
     issues += _period_issues(previous, report.period)
     change = month_change(report, previous)
     issues += list(_backwards_issues(report, change))
-    return replace(report, previous=change, issues=report.issues + tuple(issues))
+    return replace(report, previous=change, issues=report.issues + tuple(issues),
+                   findings=report.findings + tuple(issues))
 
 
 # -- reading -------------------------------------------------------------------

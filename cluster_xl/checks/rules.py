@@ -12,11 +12,11 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterator, Mapping
 
-from .contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
-from .issues import Issue, error, warning, Severity
-from .model import Entry, Period, Source, Submission
-from .numbers import format_ru
-from .plan import RATIO_OPS, ControlRatio, Plan
+from ..reading.contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
+from ..core.issues import Issue, error, warning, Severity
+from ..core.model import Entry, Period, Source, Submission
+from ..core.numbers import format_ru
+from ..plan.model import RATIO_OPS, ControlRatio, Plan
 
 _OPS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
 _NEGATED = {"eq": "≠", "le": ">", "ge": "<"}

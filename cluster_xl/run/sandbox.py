@@ -3,7 +3,7 @@
 A regional ministry receives about 2,000 files a month; reading and checking
 them is nearly all of the work and each file is independent, so the files
 are shared out to `jobs` worker processes (default: one per core).  A worker
-runs `pipeline.process_file` on a chunk of files and sends back plain
+runs `policy.process_file` on a chunk of files and sends back plain
 `FileOutcome`s; the results are put back in input order, so the report is the
 same whatever `jobs` is.
 
@@ -26,9 +26,11 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .issues import error
-from .model import REJECTED, FileOutcome, PackedEntries, Period
-from .plan import Plan
+from ..core.issues import error
+from ..core.model import REJECTED, FileOutcome, PackedEntries, Period
+from ..plan.model import Plan
+from .collect import sha256
+from .policy import process_file
 
 # Test hook: a worker given a file of this name dies as a native crash would.
 CRASH_ENV = "CLUSTER_XL_TEST_CRASH_ON"
@@ -56,7 +58,6 @@ def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, stri
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs == 1 or not paths:
-        from .pipeline import process_file
 
         out = []
         for path in paths:
@@ -78,7 +79,6 @@ def _slim(outcome: FileOutcome) -> FileOutcome:
 
 def crashed(path: Path, exitcode: int | None) -> FileOutcome:
     """The outcome of a file whose reading killed the worker process."""
-    from .pipeline import _sha256
 
     how = ("не хватило памяти" if exitcode == OUT_OF_MEMORY
            else f"сигнал {-exitcode}" if exitcode is not None and exitcode < 0
@@ -88,7 +88,7 @@ def crashed(path: Path, exitcode: int | None) -> FileOutcome:
                   f"на этом файле ({how}). Файл, вероятно, повреждён или составлен так, что его нельзя "
                   "безопасно прочитать. Откройте его в табличном редакторе, сохраните заново в формате "
                   ".xlsx и направьте повторно.", file=path.name)
-    return FileOutcome(path, path.name, _sha256(path), REJECTED, None, "", None, None, (issue,))
+    return FileOutcome(path, path.name, sha256(path), REJECTED, None, "", None, None, (issue,))
 
 
 # -- the worker side ------------------------------------------------------------
@@ -96,7 +96,6 @@ def crashed(path: Path, exitcode: int | None) -> FileOutcome:
 
 def _worker(conn, plan: Plan, period: Period | None, strict: bool, lean: bool) -> None:
     """Read chunks until told to stop (None); answer each with its outcomes."""
-    from .pipeline import process_file
 
     crash_on = os.environ.get(CRASH_ENV)
     while True:

@@ -10,12 +10,21 @@ sheet's XML in one pass when XlsxWriter assembles that sheet.
 The bytes are the same as cell-by-cell writing would give: strings enter the
 shared-string table in the same order and as often, a format gets its style
 index when it is first met, in the same order, and row heights come from the
-same rule (`writer._Sheet.height_for`).
+same rule (`layout.Sheet.height_for`).
 
 Two shortcuts serve the whole book: `FastSheet` writes the plain cells of the
 other sheets (130,000 for 2,000 colleges) without XlsxWriter's general escaping,
 byte for byte as XlsxWriter does; `BulkWorkbook` zips the package at a lower
 level (the file is about a quarter larger, zipping four times faster).
+
+All of this leans on XlsxWriter's internals (`_write_cell`, `_write_sheet_data`,
+`_write_rows`, `_check_dimensions`, `_store_workbook`, `str_table`, the cell
+tuples, `fh`, `dim_rowmax`, `xls_rowmax`, `constant_memory`, `_xml_start_tag`,
+`_xml_end_tag`, `_get_xf_index`, `_get_shared_string_index`, the module's
+`ZipFile`), so they are used only where `FAST` says the installed XlsxWriter is
+a version whose bytes tests/test_bulk.py has compared (`TESTED_VERSIONS`);
+any other version gets XlsxWriter's own writing, cell by cell: slower, the same
+content.
 """
 
 from __future__ import annotations
@@ -25,9 +34,15 @@ import threading
 import zipfile
 from dataclasses import dataclass
 
+import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
+
+from .frames import as_text, num, numbers_of, records, texts_of
+
+TESTED_VERSIONS = ("3.3",)  # major.minor whose internals this module writes as
+FAST = ".".join(xlsxwriter.__version__.split(".")[:2]) in TESTED_VERSIONS
 
 # Columns of «Данные», left to right (the header is written by writer.py).
 FIELDS = ("organisation", "code", "item", "year", "measure", "value", "file", "sheet", "cell")
@@ -60,7 +75,7 @@ class BulkWorkbook(Workbook):
 
     def _store_workbook(self) -> None:
         module = sys.modules[Workbook.__module__]
-        if getattr(module, "ZipFile", None) is not zipfile.ZipFile:
+        if not FAST or getattr(module, "ZipFile", None) is not zipfile.ZipFile:
             return super()._store_workbook()
         with _ZIPPING:  # two threads writing at once must not put back each other's name
             module.ZipFile = _LevelZipFile
@@ -98,7 +113,7 @@ class FastSheet(Worksheet):
     """
 
     def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = _PLAIN_CELLS.get(type(cell).__name__)
+        kind = _PLAIN_CELLS.get(type(cell).__name__) if FAST else None
         fmt = getattr(cell, "format", None)
         if kind is None or fmt is None or self.constant_memory:
             return super()._write_cell(row, col, cell)
@@ -141,14 +156,15 @@ def data_rows(sheet, first: int, entries) -> int:
     `first`; returns the row after the last one."""
     import numpy as np
 
-    from .writer import _numbers
 
     ws = sheet.ws
     n = min(len(entries), ws.xls_rowmax - first)  # past the sheet's last row nothing is kept
     if n <= 0:
         return first
     frame = entries.iloc[:n]
-    year, value = _numbers(frame, "year"), _numbers(frame, "value")
+    if not FAST:
+        return _cell_by_cell(sheet, first, frame)
+    year, value = numbers_of(frame, "year"), numbers_of(frame, "value")
     missing = np.array([v is None for v in value], dtype=bool)
     # Each text column as codes into its distinct texts (-1 = blank): the work is per
     # distinct text (a few thousand), not per cell (two million).
@@ -172,6 +188,29 @@ def data_rows(sheet, first: int, entries) -> int:
                      full.tolist())
     ws._check_dimensions(first + n - 1, len(FIELDS) - 1)
     return first + n
+
+
+def _cell_by_cell(sheet, first: int, frame) -> int:
+    """The same rows through XlsxWriter's public calls: for a version not tested here."""
+    ws, book = sheet.ws, sheet.book
+    center, integer, decimal = book.fmt("dash"), book.fmt("int"), book.fmt("dec")
+    row = first
+    for org, code, item, year, measure, value, file, sheet_name, cell in records(frame, FIELDS):
+        sheet.text(row, 0, as_text(org), "text")
+        sheet.text(row, 1, as_text(code), "code")
+        sheet.text(row, 2, as_text(item), "code")
+        sheet.number(row, 3, num(year), "dash", missing="")
+        ws.write_string(row, 4, MEASURES.get(measure, as_text(measure)) or DASH, center)
+        number = num(value)
+        if number is None:
+            ws.write_string(row, 5, DASH, center)
+        else:
+            ws.write_number(row, 5, number, integer if number.is_integer() else decimal)
+        sheet.text(row, 6, as_text(file), "text")
+        sheet.text(row, 7, as_text(sheet_name), "text")
+        sheet.text(row, 8, as_text(cell), "code")
+        row += 1
+    return row
 
 
 def _shared_strings(table, columns: list) -> list:
@@ -216,11 +255,10 @@ def _distinct(frame, name: str):
 
 def _texts(frame, name: str) -> list:
     """A column as the texts cell-by-cell writing would write ("" = blank)."""
-    from .writer import _text, _texts
 
     if name == "measure" and name in frame.columns:
-        return [MEASURES.get(m, _text(m)) or DASH for m in frame[name].tolist()]
-    return _texts(frame, name)
+        return [MEASURES.get(m, as_text(m)) or DASH for m in frame[name].tolist()]
+    return texts_of(frame, name)
 
 
 def _render(ws: BulkSheet, rows: _Rows):

@@ -1,0 +1,57 @@
+"""Text helpers every stage shares: a value as text, text folded for comparison, A1 addresses."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from functools import lru_cache
+
+
+def as_text(value) -> str:
+    """A value as text, "" for None / NaN / pd.NA (a frame cell where nothing was reported)."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN, pd.NA
+            return ""
+    except TypeError:  # pd.NA refuses to be compared
+        return ""
+    return str(value)
+
+
+def num(value) -> float | None:
+    """A value as a float, None for text, NaN, None, pd.NA."""
+    if value is None or isinstance(value, str):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def cell_text(value) -> str:
+    """A cell read back from a workbook as text: 5.0 -> «5», a date -> ISO, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def fold(text: object) -> str:
+    """Text as compared, not as shown: lower case, «ё» as «е», runs of spaces as one."""
+    return " ".join(str(text).lower().replace("ё", "е").split())
+
+
+@lru_cache(maxsize=65536)  # the template's cells, over and over
+def a1(row: int, col: int) -> str:
+    """Zero-based (row, col) -> 'A1' address."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"

@@ -1,0 +1,104 @@
+"""The file policy: one file read and checked into an outcome; duplicates and missing colleges.
+
+A file with any error is rejected (with `strict`, one with warnings too); of two
+accepted files from one college for one period the later counts (date on the
+title sheet, then file time) and the other is listed as replaced; a college of
+the roster without an accepted file is reported missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from ..checks.rules import check_submission
+from ..core.issues import Issue, warning
+from ..core.model import ACCEPTED, REJECTED, REPLACED, SKIPPED, FileOutcome, Period, parse_date
+from ..plan.model import Plan
+from .collect import sha256, skip_reason
+
+
+def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = False) -> FileOutcome:
+    """Read and check one file; never raises for what the file contains."""
+    from ..reading.reader import read_submission  # the reader pulls in calamine: import where used
+
+    skip = skip_reason(path)
+    if skip is not None:
+        return FileOutcome(path, path.name, sha256(path), SKIPPED, None, "", None, None, (skip,))
+    result = read_submission(path, plan)
+    issues = list(result.issues)
+    sub = result.submission
+    if sub is None:
+        return FileOutcome(path, path.name, sha256(path), REJECTED, None, "", None, None, tuple(issues))
+    issues += check_submission(sub, plan, period)
+    org = plan.find_organisation(sub.organisation)
+    failed = any(i.is_error or strict for i in issues)
+    return FileOutcome(
+        path=path, file=sub.file, sha256=sub.sha256,
+        status=REJECTED if failed else ACCEPTED,
+        organisation_id=org.id if org else None,
+        organisation=org.short_name if org else sub.organisation,
+        period=sub.period, submission=sub, issues=tuple(issues),
+    )
+
+
+def resolve_duplicates(outcomes: Sequence[FileOutcome]) -> list[FileOutcome]:
+    """Of several accepted files from one college for one period the latest counts."""
+    groups: dict[tuple, list[int]] = {}
+    for n, o in enumerate(outcomes):
+        if o.status == ACCEPTED and o.organisation_id:
+            groups.setdefault((o.organisation_id, o.period), []).append(n)
+    out = list(outcomes)
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        ranked = sorted(indices, key=lambda n: _recency(out[n]))
+        winner = out[ranked[-1]]
+        for n in ranked[:-1]:
+            out[n] = replace(out[n], status=REPLACED, note=f"заменён файлом «{winner.file}»")
+        replaced = ", ".join(f"«{outcomes[n].file}»" for n in ranked[:-1])
+        out[ranked[-1]] = replace(winner, note=f"заменяет {replaced}")
+    return out
+
+
+def _recency(o: FileOutcome) -> tuple:
+    """The date on the title sheet first, then the file's modification time."""
+    filled = parse_date(o.submission.title.get("filled_on") if o.submission else None)
+    try:
+        mtime = o.path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return (filled or date.min, mtime, o.file)
+
+
+def missing_colleges(plan: Plan, outcomes: Sequence[FileOutcome]) -> list[Issue]:
+    accepted = {o.organisation_id for o in outcomes if o.status == ACCEPTED}
+    rejected = {o.organisation_id for o in outcomes if o.status == REJECTED}
+    issues = []
+    for org in plan.colleges:
+        if org.id in accepted:
+            continue
+        if org.id in rejected:
+            msg = f"Отчёт организации «{org.short_name}» отклонён и в свод не включён."
+        else:
+            msg = f"Отчёт организации «{org.short_name}» не поступил."
+        issues.append(warning("missing-college", msg, value=org.short_name))
+    return issues
+
+
+def document_date(period: Period, outcomes: Sequence[FileOutcome]) -> date:
+    """The date a report is formed on, from its inputs, so the same files give the same bytes.
+
+    The latest «Дата заполнения» of an accepted file, as long as it is plausible
+    (within the report month or the three months after it); else the last day of
+    the month.  `--date` overrides it.
+    """
+    end = period.end_date
+    latest = date.fromordinal(end.toordinal() + 92)
+    first = date(period.year, period.month, 1)
+    filled = [parse_date(o.submission.title.get("filled_on")) for o in outcomes
+              if o.status == ACCEPTED and o.submission is not None]
+    plausible = [d for d in filled if d is not None and first <= d <= latest]
+    return max(plausible, default=end)

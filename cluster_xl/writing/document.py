@@ -1,0 +1,230 @@
+"""The document sheets with the plan's items: «Свод», «Показатели», «По организациям».
+
+«Свод» and «Показатели» list the items in plan order (section and result
+headings verbatim on «Свод»): approved targets for every year, expected by the
+report date, fact, deviation, % of target, status, the change since last month
+and a note.  «По организациям» puts items as rows and colleges as columns, each
+college's fact coloured and marked by its own status, the cluster last.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..consolidation.report import Report
+from ..core.model import college_key
+from ..core.names import SHEET_INDICATORS, SHEET_SUMMARY
+from ..core.numbers import format_ru
+from ..plan.model import RULE_LABELS, SCHEDULE_LABELS, PlanItem
+from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
+from .layout import (
+    DASH, DOCUMENT_WIDTH, NOT_APPLICABLE, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
+    change_header, closing, legend, legend_meanings, number_style, orgs_word, schedule_note, status_cell,
+)
+
+
+def _plan_columns(report: Report) -> list[tuple[str, float]]:
+    """The summary's columns; the name takes what the others leave of the page."""
+    year, end = report.period.year, report.period.end_date
+    change = change_header(report)
+    others = [
+        ("Ед. изм.", 6), *((f"Цель {y}", 7.5) for y in report.plan.years),
+        (f"По графику на {end:%d.%m.%Y}", 9), (f"Факт {year}", 8), ("Отклонение", 10.5),
+        ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []), ("Примечание", 11),
+    ]
+    name = max(DOCUMENT_WIDTH - 5.5 - sum(w for _, w in others), 30)
+    return [("Код", 5.5), ("Наименование результата", name), *others]
+
+
+def summary_sheet(book, ws, report: Report) -> None:
+    plan = report.plan
+    accepted = len(accepted_ids(report) & {c.id for c in plan.colleges})
+    total = len(plan.colleges)
+    extra = [f"Учтены отчёты {accepted} из {total} {orgs_word(total)}"]
+    _plan_sheet(Sheet(book, ws, _plan_columns(report)), report, plan.activities,
+                "Мероприятия программы деятельности кластера", extra, with_headings=True)
+
+
+def indicators_sheet(book, ws, report: Report) -> None:
+    extra = [f"Значение нарастающим итогом {as_of_phrase(report.period)}"]
+    _plan_sheet(Sheet(book, ws, _plan_columns(report)), report, report.plan.indicators,
+                "Плановые показатели результативности", extra, with_headings=False)
+
+
+def _plan_sheet(sheet: Sheet, report: Report, items: Sequence[PlanItem], subtitle: str,
+                extra: Sequence[str], with_headings: bool) -> None:
+    strip = sheet.title_block(report, subtitle, extra, document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
+    sheet.header(header)
+    totals = totals_index(report)
+    headings = {s.code: s.title for s in report.plan.sections}
+    headings.update({r.code: r.title for r in report.plan.results})
+    row, shown = header + 1, set()
+    for item in items:
+        for code, kind in ((item.section, "section"), (item.result, "result")):
+            if with_headings and code and code not in shown:
+                shown.add(code)
+                _heading_row(sheet, row, code, headings.get(code, ""), kind)
+                row += 1
+        _item_row(sheet, row, item, report, totals)
+        row += 1
+    row = legend(sheet, row + 1, 0, 1, legend_meanings(report))
+    closing(sheet, row, report, [schedule_note(report)])
+    sheet.page_setup((strip, header))
+
+
+def _heading_row(sheet: Sheet, row: int, code: str, title: str, kind: str) -> None:
+    """Section or result line: code, and the title verbatim across the whole table
+    (a heading has no values; across the row it takes a third of the lines)."""
+    sheet.text(row, 0, code, "code", kind)
+    sheet.block(row, 1, len(sheet.columns) - 1, title, "text", kind)
+
+
+def _item_row(sheet: Sheet, row: int, item: PlanItem, report: Report, totals: dict) -> None:
+    year = report.period.year
+    now = totals.get((item.code, year), {})
+    targets = [num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years]
+    values = [num(now.get(k)) for k in ("expected", "fact", "deviation")]
+    style = number_style(item.unit, [*targets, *values[1:]])
+    status = as_text(now.get("status"))
+    sheet.text(row, 0, item.code, "code")
+    sheet.text(row, 1, item.name, "text")
+    sheet.text(row, 2, item.unit, "center")
+    col = 3
+    for value in targets:
+        sheet.number(row, col, value, style)
+        col += 1
+    expected, fact, deviation = values
+    # Expected by the month is a share of the target: a tenth where counts are whole.
+    exact = style != "int" or expected is None or float(expected).is_integer()
+    sheet.number(row, col, expected, style if exact else "dec")
+    sheet.number(row, col + 1, fact, style, status or None)
+    sheet.number(row, col + 2, deviation, style)
+    sheet.number(row, col + 3, num(now.get("pct")), "dec",
+                 missing=NOT_APPLICABLE if not num(now.get("target")) else DASH)
+    status_cell(sheet, row, col + 4, status)
+    col += 5
+    if report.previous is not None:
+        change = report.previous.items.get((item.code, year))
+        change_cell(sheet, row, col, change, style, (item.code, year) in report.previous.backwards)
+        col += 1
+    _note_cell(sheet, row, col, item, now)
+
+
+def _note_cell(sheet: Sheet, row: int, col: int, item: PlanItem, now: dict) -> None:
+    """The aggregation rule where it is not a plain sum, the schedule where it is not
+    linear, and a ratio's two sums."""
+    lines = []
+    if item.rule != "sum":
+        lines.append(f"Правило свода: {RULE_LABELS.get(item.rule, item.rule)}.")
+    if item.schedule not in ("linear", "cumulative"):
+        lines.append(f"График: {SCHEDULE_LABELS.get(item.schedule, item.schedule)}.")
+    numerator, denominator = num(now.get("numerator")), num(now.get("denominator"))
+    if item.rule == "ratio" and item.parts and (numerator is not None or denominator is not None):
+        unit = item.part("denominator").unit
+        lines.append(f"Числитель: {format_ru(numerator)} {unit}; "
+                     f"знаменатель: {format_ru(denominator)} {unit}.")
+        sheet.ws.write_comment(row, col, (
+            f"Числитель — {item.part('numerator').name}.\n"
+            f"Знаменатель — {item.part('denominator').name}."
+        ), {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
+    sheet.text(row, col, "\n".join(lines), "text")
+
+
+# -- «По организациям» -------------------------------------------------------
+
+
+def _college_cells(report: Report) -> tuple[dict[str, dict], dict[str, str]]:
+    """code -> organisation key -> (fact, status); and a number style per code."""
+    frame = report.consolidation.by_college
+    cells: dict[str, dict] = {}
+    facts: dict[str, list] = {}
+    codes = texts_of(frame, "code")
+    for org_id, name, code, fact, status in zip(texts_of(frame, "org_id"), texts_of(frame, "organisation"), codes,
+                                                numbers_of(frame, "fact"), texts_of(frame, "status")):
+        cells.setdefault(code, {})[college_key(org_id, name)] = (fact, status)
+        facts.setdefault(code, []).append(fact)
+    styles = {i.code: number_style(i.unit, facts.get(i.code, ())) for i in report.plan.items}
+    return cells, styles
+
+
+def by_college_sheet(book, ws, report: Report) -> None:
+    """Items as rows, colleges as columns (one page wide), the cluster last; then,
+    with last month's book, the same grid of changes."""
+    colleges = college_columns(report)
+    each = min(max((DOCUMENT_WIDTH - 5.5 - 6 - 11) / max(len(colleges), 1), 9), 16)
+    sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
+                              ("Кластер", 11)])
+    strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
+                              [f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»"],
+                              document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
+    cells = _college_cells(report)
+    row = _college_grid(sheet, header, report, colleges, cells, change=False)
+    accepted = accepted_ids(report)
+    missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
+    notes = []
+    if missing:
+        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
+    notes.append("Цвет и знак значения организации — по её собственному плану на год; "
+                 "столбец «Кластер» — по утверждённой цели кластера.")
+    for text in notes:
+        row += 1
+        sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
+    row = legend(sheet, row + 2, 0, 1, legend_meanings(report, college=True))
+    change = change_header(report)
+    if change:
+        then = report.previous.then.period
+        sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
+                        "subtitle")
+        row = _college_grid(sheet, row + 2, report, colleges, cells, change=True) + 1
+    closing(sheet, row + 1, report)
+    sheet.page_setup((strip, header), freeze_cols=2)
+
+
+def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:
+    """The header row and one row per item; returns the row after the grid."""
+    ws = sheet.ws
+    sheet.header(header)
+    by_code, styles = cells
+    totals = totals_index(report)
+    year = report.period.year
+    prev = report.previous
+    keys = [key for key, _ in colleges]
+    row = header + 1
+    for item in report.plan.items:
+        style = styles[item.code]
+        sheet.text(row, 0, item.code, "code")
+        if not change:  # the name on screen, where a code alone says little
+            ws.write_comment(row, 0, f"{item.code}. {item.name}",
+                             {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
+        sheet.text(row, 1, item.unit, "center")
+        col = len(keys) + 2
+        if change:
+            for n, key in enumerate(keys, start=2):
+                change_cell(sheet, row, n, prev.colleges.get((key, item.code)), style,
+                             (key, item.code) in prev.colleges_backwards)
+            change_cell(sheet, row, col, prev.items.get((item.code, year)), style,
+                         (item.code, year) in prev.backwards)
+        else:
+            mine = by_code.get(item.code, {})
+            for n, key in enumerate(keys, start=2):
+                marked_number(sheet, row, n, *mine.get(key, NO_DATA), style)
+            cluster = totals.get((item.code, year), {})
+            marked_number(sheet, row, col, num(cluster.get("fact")), as_text(cluster.get("status")), style)
+        row += 1
+    return row
+
+
+NO_DATA = (None, "no_data")
+
+
+def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status: str, style: str) -> None:
+    """A number coloured by its status, with the status mark in its number format."""
+    status = status or None
+    if value is None:
+        sheet.text(row, col, DASH, "dash", status)
+    else:
+        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status))

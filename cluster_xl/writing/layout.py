@@ -1,0 +1,451 @@
+"""The layout library every sheet of the consolidated book is built with.
+
+`Book` names formats once (`STYLES`; a cell's format is a combination of names,
+`"int"` + `"achieved"`, created once per combination).  `Sheet` is a worksheet
+with its columns: text written always as text (a value starting with "=" stays
+a string), rows made tall enough for their wrapped text, the title block, the
+legend, the signature and the ГОСТ Р 7.0.97-2016 page (A4 landscape, margins
+20 mm left/top/bottom and 10 mm right, one page wide, header rows repeated,
+«Стр. N из M»).  The document sheets are laid out to `DOCUMENT_WIDTH`, so they
+print at 100 % and their text at its nominal size.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Iterable, Sequence
+
+from ..consolidation.consolidate import STATUS_LABELS
+from ..consolidation.report import Report
+from ..core.measure import line_count
+from ..core.model import ACCEPTED, Period
+from ..core.numbers import format_ru
+
+REPORT_TITLE = "Сводный отчёт о реализации программы деятельности кластера"
+DASH = "—"  # no value: no target that year, nothing reported, nothing to compute
+NOT_APPLICABLE = "н/д"  # % of execution where there is no target to divide by
+
+# Formula, link and number guessing off: every string is written as typed.
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    # Times New Roman prints like an official document; LibreOffice substitutes
+    # the metric-compatible Liberation Serif, so pages break the same way.
+    # 10 pt is the table text; the text around the tables is 12-14 pt.
+    "default_format_properties": {"font_name": "Times New Roman", "font_size": 10},
+}
+
+_CELL = {"border": 1, "border_color": "#7F7F7F", "valign": "top"}
+STATUS_FILLS = {
+    "achieved": "#C6EFCE",
+    "on_track": "#FFEB9C",
+    "behind": "#FFC7CE",
+    "no_target": "#D9D9D9",
+    "no_data": "#FFFFFF",
+}
+# A mark beside the word, so a black-and-white printout still reads (all in
+# Times New Roman / Liberation Serif: no font fallback).
+STATUS_MARKS = {"achieved": "●", "on_track": "○", "behind": "▼"}
+NUMBER_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "amount": "#,##0.00"}
+# Named styles; a cell's format merges one or more of these, left to right.
+STYLES: dict[str, dict] = {
+    "attachment": {"font_size": 12, "align": "right", "valign": "top", "text_wrap": True},
+    "cluster": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "period": {"font_size": 14, "align": "center", "valign": "vcenter"},
+    "subtitle": {"bold": True, "font_size": 12, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "meta": {"font_size": 12},
+    "meta_wrap": {"font_size": 12, "text_wrap": True, "valign": "top"},
+    "note": {"text_wrap": True, "valign": "top"},
+    "signature": {"font_size": 14, "valign": "bottom", "text_wrap": True},
+    "signature_line": {"font_size": 14, "valign": "bottom", "align": "center"},
+    "signature_name": {"font_size": 14, "valign": "bottom", "align": "right"},
+    "bold": {"bold": True},
+    "header": {**_CELL, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
+               "bg_color": "#DCE6F1", "font_size": 9},
+    "legend": {**_CELL, "text_wrap": True, "align": "center", "valign": "vcenter"},
+    "code": {**_CELL, "align": "left"},
+    "text": {**_CELL, "text_wrap": True},
+    "center": {**_CELL, "align": "center", "text_wrap": True},
+    **{name: {**_CELL, "num_format": fmt, "align": "right", "indent": 1}
+       for name, fmt in NUMBER_FORMATS.items()},
+    # A signed change since last month; a fall is marked for black-and-white printouts.
+    **{f"change_{name}": {**_CELL, "num_format": f'+{fmt};"▼ −"{fmt};0', "align": "right", "indent": 1}
+       for name, fmt in NUMBER_FORMATS.items()},
+    "dash": {**_CELL, "align": "center"},
+    "status": {**_CELL, "align": "center"},
+    "mono": {**_CELL, "font_name": "Courier New", "font_size": 7},
+    # Modifiers: merged over one of the cell styles above.
+    "section": {"bold": True, "bg_color": "#E7E6E6"},
+    "result": {"italic": True},
+    "error_row": {"bg_color": "#FCE4E4"},
+    "rejected": {"bg_color": "#FFC7CE"},
+    "replaced": {"bg_color": "#EDEDED"},
+    **{status: {"bg_color": colour} for status, colour in STATUS_FILLS.items()},
+    # The status mark printed before a number; the cell stays a number.
+    **{f"{name}@{status}": {"num_format": f'"{mark} "{fmt}'}
+       for name, fmt in NUMBER_FORMATS.items() for status, mark in STATUS_MARKS.items()},
+}
+# The legend strip repeated atop every printed page: colour, mark and word (the
+# words say what they mean; the legend under the table says it in full).
+STRIP = dict.fromkeys(STATUS_FILLS, "")
+# Column-width units across one A4 landscape page between the ГОСТ margins
+# (267 mm) at 100 %: LibreOffice gives a unit about 5.3 pt with 10 pt Times New
+# Roman, Excel 5.25 pt plus 3.75 pt a column.  Document sheets are laid out to
+# this width, so their text prints at its nominal size.
+DOCUMENT_WIDTH = 136
+# Wider tables (working sheets) shrink to one page wide down to about 70 %;
+# beyond that they spread over more pages with the first column repeated.
+PAGE_WIDTH = 200
+MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20}
+FOOTER_MM = 10
+# Points per line of 10 pt Times New Roman in a wrapped cell, with leading.
+LINE_HEIGHT = 11.75
+
+
+
+def period_phrase(period: Period) -> str:
+    """«за октябрь 2026 г.»"""
+    return f"за {period.words}"
+
+
+def as_of_phrase(period: Period) -> str:
+    """«по состоянию на 31.10.2026»: the date cumulative indicators speak for."""
+    return f"по состоянию на {period.end_date:%d.%m.%Y}"
+
+
+def generated_phrase(day: date) -> str:
+    return f"Сформирован {day:%d.%m.%Y}"
+
+
+def status_text(status: str) -> str:
+    """«▼ отставание»: the word, with a mark where the state has one."""
+    word = STATUS_LABELS.get(status, status)
+    mark = STATUS_MARKS.get(status)
+    return f"{mark} {word}" if mark else word
+
+
+# -- formats and layout ------------------------------------------------------
+
+
+class Book:
+    """Formats by name, each combination created once."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._formats: dict[tuple, tuple] = {}
+        self._marked: dict[tuple, object] = {}
+
+    def style(self, names: tuple) -> tuple:
+        """(format, wraps, bold, font size) for a combination of style names; None is skipped."""
+        found = self._formats.get(names)
+        if found is None:
+            key = tuple(n for n in names if n)
+            if key not in self._formats:
+                props = _props(key)
+                fmt = self.workbook.add_format(props)
+                self._formats[key] = (fmt, bool(props.get("text_wrap")), bool(props.get("bold")),
+                                      props.get("font_size", 10))
+            found = self._formats[names] = self._formats[key]
+        return found
+
+    def fmt(self, *names: str | None):
+        return self.style(names)[0]
+
+    def marked(self, style: str, status: str | None):
+        """A number style coloured by `status`, its mark in the number format (made once)."""
+        found = self._marked.get((style, status))
+        if found is None:
+            mark = f"{style}@{status}" if status in STATUS_MARKS else None
+            found = self._marked[(style, status)] = self.fmt(style, status, mark)
+        return found
+
+
+def _props(names: Iterable[str]) -> dict:
+    props: dict = {}
+    for name in names:
+        props.update(STYLES[name])
+    return props
+
+
+class Sheet:
+    """A worksheet with its columns; rows with wrapped text get a fitting height.
+
+    Heights are set explicitly because LibreOffice, Р7-Офис and merged cells do
+    not grow a row to fit on opening: without them long names print cut off.
+    """
+
+    def __init__(self, book: Book, ws, columns: Sequence[tuple[str, float]]):
+        self.book, self.ws = book, ws
+        self.columns = list(columns)
+        self.widths = [w for _, w in columns]
+        self._heights: dict[int, float] = {}
+        for col, width in enumerate(self.widths):
+            ws.set_column(col, col, width)
+
+    @property
+    def width(self) -> float:
+        return sum(self.widths)
+
+    def text(self, row: int, col: int, value: str, *styles: str | None) -> None:
+        """Always write_string: a value starting with "=" or "@" stays text."""
+        cell_format, wraps, bold, size = self.book.style(styles)
+        if not value:
+            self.ws.write_blank(row, col, None, cell_format)
+            return
+        self.ws.write_string(row, col, value, cell_format)
+        if wraps:
+            height = self.height_for(col, value, styles)
+            if height:
+                self.tall(row, height)
+
+    def height_for(self, col: int, value: str, styles: tuple) -> float:
+        """Points a wrapped `value` needs in column `col`; 0.0 where one line will do."""
+        _, wraps, bold, size = self.book.style(styles)
+        if not (wraps and value):
+            return 0.0
+        lines = line_count(value, self.widths[col] * 10 / size, bold)
+        return lines * LINE_HEIGHT * size / 10 + 3 if lines > 1 else 0.0
+
+    def number(self, row: int, col: int, value: float | None, style: str, *mods: str | None,
+               missing: str = DASH) -> None:
+        if value is None:
+            self.text(row, col, missing, "dash", *mods)
+        else:
+            self.ws.write_number(row, col, value, self.book.fmt(style, *mods))
+
+    def header(self, row: int) -> None:
+        for col, (title, _) in enumerate(self.columns):
+            self.text(row, col, title, "header")
+
+    def tall(self, row: int, height: float) -> None:
+        """At least `height` points for the row (the tallest need wins)."""
+        self._heights[row] = max(height, self._heights.get(row, 0.0))
+
+    def height(self, row: int, default: float) -> float:
+        """The height set for `row` so far, `default` where none is."""
+        return self._heights.get(row, default)
+
+    def finish(self) -> None:
+        for row, height in sorted(self._heights.items()):
+            self.ws.set_row(row, height)
+
+    def title_block(self, report: Report, subtitle: str, extra: Iterable[str] = (),
+                    document: bool = False) -> int:
+        """[Attachment mark,] cluster, title, period, sheet subtitle, date; returns the next free row."""
+        row = 0
+        mark = report.plan.settings.attachment_line if document else ""
+        if mark:
+            self.block(row, self.column_at(0.55), len(self.widths) - 1, mark, "attachment")
+            row += 2  # a blank line between the mark and the title
+        lines = ((report.plan.cluster.name, "cluster"), (REPORT_TITLE, "title"),
+                 (period_phrase(report.period), "period"), (subtitle, "subtitle"))
+        for text, style in lines:
+            self.paragraph(row, text, style)
+            row += 1
+        for text in (generated_phrase(report.generated_on), *extra):
+            self.ws.write_string(row, 0, text, self.book.fmt("meta"))
+            self.tall(row, 17)
+            row += 1
+        return row + 1
+
+    def paragraph(self, row: int, text: str, style: str) -> None:
+        """Text merged across the first printed page, wrapped, its row tall enough."""
+        # Centred over what lands on the first page, not over all 40 columns.
+        limit = self.width / pages_wide(self.width) * 1.02
+        last, total = 0, 0.0
+        for col, width in enumerate(self.widths):
+            if total + width > limit and col:
+                break
+            last, total = col, total + width
+        self.block(row, 0, last, text, style)
+
+    def block(self, row: int, first: int, last: int, text: str, *styles: str | None) -> None:
+        """Text merged over columns first..last, wrapped, its row tall enough (merged
+        cells never grow to fit their text)."""
+        cell_format, _, bold, size = self.book.style(styles)
+        if last > first:
+            self.ws.merge_range(row, first, row, last, "", cell_format)
+        if text:
+            self.ws.write_string(row, first, text, cell_format)
+        width = sum(self.widths[first:last + 1])
+        count = line_count(text, width * 10 / size, bold)
+        self.tall(row, count * size * 1.2 + 4)
+
+    def column_at(self, share: float) -> int:
+        """The column where `share` of the table's width falls (its start at or before it)."""
+        edge, acc = share * self.width, 0.0
+        for col, width in enumerate(self.widths):
+            if acc + width > edge:
+                return col
+            acc += width
+        return len(self.widths) - 1
+
+    def legend_strip(self, row: int, meanings: dict[str, str]) -> None:
+        """One row of coloured boxes, a mark and a word each: printed atop every page."""
+        for (first, last), (status, meaning) in zip(partition(self.widths, len(meanings)),
+                                                    meanings.items()):
+            self.block(row, first, last, f"{status_text(status)}" + (f" — {meaning}" if meaning else ""),
+                       "legend", status)
+
+    def signature(self, row: int, report: Report) -> int:
+        """Position on the left, a line to sign on, initials and surname on the right."""
+        settings = report.plan.settings
+        last = len(self.widths) - 1
+        position = min(self.column_at(0.45), last - 2)  # the position takes the left half or so
+        name = min(max(self.column_at(0.72), position + 2), last)
+        self.block(row, 0, position, settings.signatory_position or "_" * 30, "signature")
+        self.block(row, position + 1, name - 1, "_" * 18, "signature_line")
+        self.block(row, name, last, settings.signatory_name or "_" * 16, "signature_name")
+        return row + 1
+
+    def page_setup(self, header: tuple[int, int] | None, freeze_cols: int = 0) -> None:
+        """ГОСТ Р 7.0.97 page: A4 landscape, margins 20/10/20/20 mm, one page wide,
+        the rows `header` (legend strip and column headings) on every page,
+        «Стр. N из M» in the footer."""
+        ws = self.ws
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        # One page wide where the table allows; very wide tables spread over a
+        # few pages with the first column repeated rather than shrink unreadably.
+        ws.fit_to_pages(pages_wide(self.width), 0)
+        mm = {side: value / 25.4 for side, value in MARGINS_MM.items()}
+        ws.set_margins(**mm)
+        ws.set_header("", {"margin": FOOTER_MM / 25.4})
+        ws.set_footer("&C&10Стр. &P из &N", {"margin": FOOTER_MM / 25.4})
+        if header is not None:
+            ws.repeat_rows(*header)
+            if freeze_cols:
+                ws.repeat_columns(0, freeze_cols - 1)
+            ws.freeze_panes(header[1] + 1, freeze_cols)
+        self.finish()
+
+
+def partition(widths: Sequence[float], parts: int) -> list[tuple[int, int]]:
+    """Consecutive column groups, `parts` of them: the narrowest as wide as it can be,
+    then as even as they can be."""
+    parts = min(parts, len(widths))
+    least = _widest_narrowest(widths, parts)
+    if len(widths) > 80:  # the even split costs n² · parts; wide grids take the first answer
+        return _groups_reaching(widths, parts, least)
+    mean = sum(widths) / parts
+    edges = [0.0]
+    for width in widths:
+        edges.append(edges[-1] + width)
+    # best[k][j]: (cost, cuts) of splitting the first j columns into k groups.
+    best = [{0: (0.0, ())}] + [{} for _ in range(parts)]
+    for k in range(1, parts + 1):
+        for j in range(k, len(widths) + 1):
+            options = [(cost + (edges[j] - edges[i] - mean) ** 2, cuts + (j,))
+                       for i, (cost, cuts) in best[k - 1].items()
+                       if i < j and edges[j] - edges[i] >= least - 1e-9]
+            if options:
+                best[k][j] = min(options)
+    cuts = (0, *best[parts][len(widths)][1])
+    return [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+
+
+def _groups_reaching(widths: Sequence[float], parts: int, least: float) -> list[tuple[int, int]] | None:
+    """Greedy groups of at least `least` width each, the last taking the rest; None if impossible."""
+    out, start, acc = [], 0, 0.0
+    for col, width in enumerate(widths):
+        acc += width
+        if acc >= least and len(out) < parts - 1:
+            out.append((start, col))
+            start, acc = col + 1, 0.0
+    if len(out) < parts - 1 or start == len(widths) or acc < least:
+        return None
+    return out + [(start, len(widths) - 1)]
+
+
+def _widest_narrowest(widths: Sequence[float], parts: int) -> float:
+    """The largest width every one of `parts` consecutive groups can reach (bisection)."""
+    low, high = 0.0, sum(widths) / parts
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if _groups_reaching(widths, parts, middle) else (low, middle)
+    return low
+
+
+def pages_wide(width: float) -> int:
+    return max(1, math.ceil(width / PAGE_WIDTH))
+
+
+def number_style(unit: str, values: Iterable[float | None]) -> str:
+    if unit.strip() == "%":
+        return "dec"
+    if all(v is None or float(v).is_integer() for v in values):
+        return "int"
+    return "amount"
+
+
+def status_cell(sheet: Sheet, row: int, col: int, status: str) -> None:
+    sheet.text(row, col, status_text(status), "status", status or None)
+
+
+def legend_meanings(report: Report, college: bool = False) -> dict[str, str]:
+    """What each state means, with the report's own date and tolerance."""
+    by = f"{report.period.end_date:%d.%m.%Y}"
+    tolerance = format_ru(report.plan.settings.on_track_tolerance * 100)
+    whose = "план организации" if college else "цель"
+    return {
+        "achieved": f"факт не ниже {'плана организации' if college else 'цели'} на {report.period.year} год",
+        "on_track": f"факт не ниже ожидаемого по графику на {by} (допускается отставание до {tolerance} %)",
+        "behind": f"факт ниже ожидаемого по графику на {by} более чем на {tolerance} %",
+        "no_target": (f"{whose} на год не установлен{'' if college else 'а'} («{DASH}»); "
+                      f"% исполнения — «{NOT_APPLICABLE}»"),
+        "no_data": "значение не представлено" if college else "организации не представили значение",
+    }
+
+
+def legend(sheet: Sheet, row: int, swatch_col: int, text_col: int, meanings: dict[str, str]) -> int:
+    sheet.ws.write_string(row, text_col, "Условные обозначения:", sheet.book.fmt("bold"))
+    for status, meaning in meanings.items():
+        row += 1
+        sheet.text(row, swatch_col, STATUS_MARKS.get(status, ""), "status", status)
+        sheet.ws.write_string(row, text_col, f"{STATUS_LABELS[status]} — {meaning}")
+    return row + 1
+
+
+def schedule_note(report: Report) -> str:
+    """How the expected value by the report month is computed (the plan's settings)."""
+    month, end = report.period.month, report.period.end_date
+    return (f"Ожидаемое по графику на {end:%d.%m.%Y}: для мероприятий, выполняемых равномерно, — "
+            f"{month}/12 цели года; для разовых мероприятий («к концу года») — вся цель к 31.12; "
+            "для показателей нарастающим итогом — от цели прошлого года к цели текущего года "
+            "равномерно; для долей (%) — сама цель. График каждой позиции и допустимое отставание "
+            "задаются в плане кластера.")
+
+
+def orgs_word(count: int) -> str:
+    return "организации" if count % 10 == 1 and count % 100 != 11 else "организаций"
+
+
+def accepted_ids(report: Report) -> set[str]:
+    return {f.organisation_id for f in report.files if f.status == ACCEPTED and f.organisation_id}
+
+
+def change_header(report: Report) -> str | None:
+    """«Изменение с 30.09.2026» where last month's book was given, else None."""
+    if report.previous is None:
+        return None
+    then = report.previous.then.period
+    return f"Изменение с {then.end_date:%d.%m.%Y}" if then else "Изменение за месяц"
+
+
+def change_cell(sheet: Sheet, row: int, col: int, change: float | None, style: str, fell: bool) -> None:
+    if change is None:
+        sheet.text(row, col, DASH, "dash")
+    else:
+        sheet.ws.write_number(row, col, change, sheet.book.fmt(f"change_{style}", "behind" if fell else None))
+
+
+def closing(sheet: Sheet, row: int, report: Report, notes: Sequence[str] = ()) -> int:
+    """Notes under the table, then the signature block."""
+    last = len(sheet.widths) - 1
+    for text in notes:
+        sheet.block(row, 0, last, text, "note")
+        row += 1
+    return sheet.signature(row + 1, report)
