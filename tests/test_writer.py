@@ -100,9 +100,9 @@ def _entries() -> pd.DataFrame:
 ISSUES = (
     error("not-a-number", "Значение не является числом.", file="nit_v2.xlsx", sheet="Мероприятия",
           cell="F12", item="1.1.2", year=2026, value="=1+2"),
-    warning("ratio-le", "Часть больше целого: 2.3.1 ≤ 2.3.2.", file="spk.xlsx", sheet="Мероприятия",
+    warning("ratio-violated", "Часть больше целого: 2.3.1 ≤ 2.3.2.", file="spk.xlsx", sheet="Мероприятия",
             cell="F25", item="2.3.1", year=2026, value="@SUM(A1)"),
-    warning("cluster-ratio", "Показатель 3 не совпадает с позицией 2.3.2.", item="П3", year=2026),
+    warning("ratio-violated", "Показатель 3 не совпадает с позицией 2.3.2.", item="П3", year=2026),
 )
 
 
@@ -118,7 +118,7 @@ def _files() -> tuple[FileOutcome, ...]:
                 note="Заменён файлом nit_v2.xlsx"),
         outcome("nit_v2.xlsx", "accepted", "nit", "Нефтегорский индустриальный техникум", ISSUES[:1]),
         outcome("keg.xlsx", "rejected", "keg", "Колледж энергетики и газовых технологий",
-                [error("no-title", "Не заполнен титульный лист.", file="keg.xlsx")]),
+                [error("missing-title-field", "Не заполнен титульный лист.", file="keg.xlsx")]),
         outcome(EVIL_FILE, "accepted", None, EVIL_ORG),
     )
 
@@ -490,7 +490,7 @@ def test_issues_sheet(book):
     assert len(rows) == len(ISSUES)
     assert rows[0] == [1, "ошибка", "not-a-number", "nit_v2.xlsx", "Мероприятия", "F12", "1.1.2", 2026,
                        "Значение не является числом.", "=1+2"]
-    assert rows[1][1:3] == ["предупреждение", "ratio-le"] and rows[1][5] == "F25"
+    assert rows[1][1:3] == ["предупреждение", "ratio-violated"] and rows[1][5] == "F25"
     assert rows[2][3] is None and rows[2][6] == "П3"
     error_fill = ws.cell(header + 1, cols["Сообщение"]).fill.fgColor.rgb
     assert error_fill not in (None, "00000000")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, asdict
 from enum import Enum
 from typing import Iterable
 
+from .codes import level_of
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -18,7 +20,17 @@ class Severity(str, Enum):
 
     @property
     def label(self) -> str:
-        return {"error": "ошибка", "warning": "предупреждение"}[self.value]
+        """The word on a sheet: «ошибка», «предупреждение»."""
+        return SEVERITY_WORDS[self.value]
+
+    @property
+    def tag(self) -> str:
+        """The console's tag: «ОШИБКА», «ВНИМАНИЕ»."""
+        return SEVERITY_TAGS[self.value]
+
+
+SEVERITY_WORDS = {"error": "ошибка", "warning": "предупреждение"}
+SEVERITY_TAGS = {"error": "ОШИБКА", "warning": "ВНИМАНИЕ"}
 
 
 @dataclass(frozen=True)
@@ -54,12 +66,24 @@ class Issue:
         return d
 
 
+def issue(code: str, message: str, severity: Severity | None = None, **where) -> Issue:
+    """The one way an issue is made: its level from the catalogue (core/codes.py), or, for
+    a code whose level the data decides (`varies`), the `severity` given."""
+    level = level_of(code)
+    if level == "varies":
+        if severity is None:
+            raise ValueError(f"issue code {code!r} needs a severity")
+    elif severity is not None and severity.value != level:
+        raise ValueError(f"issue code {code!r} is an {level} in the catalogue, not {severity.value}")
+    return Issue(code, severity or Severity(level), message, **where)
+
+
 def error(code: str, message: str, **where) -> Issue:
-    return Issue(code, Severity.ERROR, message, **where)
+    return issue(code, message, Severity.ERROR, **where)
 
 
 def warning(code: str, message: str, **where) -> Issue:
-    return Issue(code, Severity.WARNING, message, **where)
+    return issue(code, message, Severity.WARNING, **where)
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:

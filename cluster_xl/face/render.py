@@ -8,12 +8,11 @@ from typing import Iterable, Sequence
 from ..core.issues import Issue
 from ..core.model import STATUS_LABELS, FileOutcome
 
-_LEVEL = {"error": "ОШИБКА", "warning": "ВНИМАНИЕ"}
 
 
 def issue_line(issue: Issue) -> str:
     place = issue.sheet + ("!" + issue.cell if issue.cell else "") if issue.sheet else ""
-    head = f"  {_LEVEL[issue.severity.value]:<8} "
+    head = f"  {issue.severity.tag:<8} "
     if place:
         head += f"{place}: "
     return f"{head}{issue.message} [{issue.code}]"

@@ -22,7 +22,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core.files import write_atomically
-from ..core.issues import Issue, error, has_errors
+from ..core.issues import SEVERITY_WORDS, Issue, error, has_errors
 from ..core.numbers import parse_number
 from .model import (
     RATIO_OPS, ROLE_LABELS, RULE_LABELS, SCHEDULE_LABELS, ClusterInfo, ControlRatio,
@@ -47,7 +47,7 @@ KIND_LABELS = {"activity": "мероприятие", "indicator": "показа�
 HEADING_LABELS = {"section": "раздел", "result": "результат"}
 PART_ROLE_LABELS = {"numerator": "числитель", "denominator": "знаменатель"}
 RATIO_ON_LABELS = {"target": "цель", "fact": "факт"}
-SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
+SEVERITY_LABELS = SEVERITY_WORDS  # the words a sheet shows, as everywhere
 FLAG_LABELS = {True: "да", False: "нет"}
 # What people type instead of the ≤ and ≥ they cannot find on the keyboard.
 OP_ALIASES = {"==": "eq", "<=": "le", "=<": "le", ">=": "ge", "=>": "ge"}

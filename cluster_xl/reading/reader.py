@@ -26,7 +26,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
 from . import guard
-from ..core.issues import Issue, Severity
+from ..core.issues import Issue, Severity, issue
 from ..core.model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from ..core.numbers import parse_number
 from ..plan.model import Plan, normalise_code
@@ -90,7 +90,7 @@ def refused(refusal: guard.Refusal, file: str) -> Issue:
     else:
         message = (f"Файл не удалось прочитать как электронную таблицу: {refusal.reason}. "
                    "Откройте файл, сохраните его в формате .xlsx, .xls или .ods и направьте повторно.")
-    return Issue(refusal.code, Severity.ERROR, message, file=file)
+    return issue(refusal.code, message, Severity.ERROR, file=file)
 
 
 def _calamine_reason(exc: Exception) -> str:
@@ -139,7 +139,7 @@ class _Context:
                        sheet=sheet, cell=cell, **where)
 
     def report(self, severity: Severity, code: str, message: str, **where) -> None:
-        self.issues.append(Issue(code, severity, message, file=self.file, **where))
+        self.issues.append(issue(code, message, severity, file=self.file, **where))
 
     def error(self, code: str, message: str, **where) -> None:
         self.report(Severity.ERROR, code, message, **where)
