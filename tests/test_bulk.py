@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
 from cluster_xl.core.names import SHEET_DATA
-from cluster_xl.writing import bulk, working
+from cluster_xl.writing import bulk
 from cluster_xl.writing import workbook as writer
 from cluster_xl.writing.bulk import ZIP_LEVEL, FastSheet
 from cluster_xl.writing.frames import as_text, num, records
@@ -39,7 +39,7 @@ def cell_by_cell(book, ws, report):
         sheet.text(row, 1, as_text(code), "code")
         sheet.text(row, 2, as_text(item), "code")
         sheet.number(row, 3, num(year), "dash", missing="")
-        ws.write_string(row, 4, {"plan": "план", "fact": "факт"}.get(measure, as_text(measure))
+        ws.write_string(row, 4, {"target": "план", "fact": "факт"}.get(measure, as_text(measure))
                         or DASH, center)
         number = num(value)
         if number is None:
@@ -133,7 +133,7 @@ def test_bulk_rows_read_back_as_the_entries(report, tmp_path):
     entries = report.consolidation.entries
     assert len(rows) == len(entries)
     assert rows[0][1:] == (entries.loc[0, "code"], entries.loc[0, "item"], entries.loc[0, "year"],
-                           {"plan": "план", "fact": "факт"}[entries.loc[0, "measure"]],
+                           {"target": "план", "fact": "факт"}[entries.loc[0, "measure"]],
                            entries.loc[0, "value"], entries.loc[0, "file"], entries.loc[0, "sheet"],
                            entries.loc[0, "cell"])
     assert rows[3][5] == "—" and rows[4][0] is None and rows[6][5] == 12.5

@@ -9,7 +9,8 @@ import openpyxl
 from cluster_xl.writing.completeness import COUNTED, MISSING, REJECTED_ONLY, completeness
 from cluster_xl.core.model import Period
 from cluster_xl.run.pipeline import build_report
-from cluster_xl.writing.workbook import SHEET_COMPLETENESS, write_report
+from cluster_xl.core.names import SHEET_COMPLETENESS
+from cluster_xl.writing.workbook import write_report
 
 from test_file_checks import edit, set_value
 

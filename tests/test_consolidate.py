@@ -1,6 +1,5 @@
 import math
 
-import pandas as pd
 import pytest
 
 from cluster_xl.consolidation.consolidate import consolidate
@@ -29,8 +28,8 @@ def test_totals_cover_every_item_and_year_in_plan_order():
 
 
 def test_sum_rule_adds_colleges_and_keeps_deviation_and_percent():
-    files = [outcome("spk", {("1.1.1", 2026, "plan"): 10, ("1.1.1", 2026, "fact"): 8}),
-             outcome("nit", {("1.1.1", 2026, "plan"): 15, ("1.1.1", 2026, "fact"): 12})]
+    files = [outcome("spk", {("1.1.1", 2026, "target"): 10, ("1.1.1", 2026, "fact"): 8}),
+             outcome("nit", {("1.1.1", 2026, "target"): 15, ("1.1.1", 2026, "fact"): 12})]
     r = row(consolidate(PLAN, files, OCT_2026), "1.1.1")
     assert (r.colleges_target, r.fact, r.deviation) == (25, 20, -5)
     assert r.pct == pytest.approx(80.0)
@@ -93,7 +92,7 @@ def test_future_years_have_no_status_and_closed_years_no_on_track():
 
 
 def test_findings_when_college_targets_do_not_add_up():
-    files = [outcome("spk", {("1.1.1", 2026, "plan"): 10}), outcome("nit", {("1.3.2", 2027, "plan"): 3})]
+    files = [outcome("spk", {("1.1.1", 2026, "target"): 10}), outcome("nit", {("1.3.2", 2027, "target"): 3})]
     findings = consolidate(PLAN, files, OCT_2026).findings
     by_key = {(i.code, i.item, i.year) for i in findings}
     assert ("targets-mismatch", "1.1.1", 2026) in by_key

@@ -33,7 +33,7 @@ def test_college_targets_add_up_exactly_to_the_approved_plan(plan, independent):
     for item in plan.items:
         for year in plan.years:
             target = item.target(year)
-            got = independent.get((item.code, year, "plan"))
+            got = independent.get((item.code, year, "plan"))  # independent.py's own words
             if target is None:
                 assert not got, (item.code, year)
             else:
@@ -43,7 +43,7 @@ def test_college_targets_add_up_exactly_to_the_approved_plan(plan, independent):
 def test_consolidated_facts_equal_the_inputs_aggregated_independently(report, independent):
     totals = report.consolidation.totals
     for row in totals.itertuples():
-        for measure, column in (("fact", row.fact), ("plan", row.colleges_target)):
+        for measure, column in (("fact", row.fact), ("plan", row.colleges_target)):  # independent.py's words
             expected = independent.get((row.code, row.year, measure))
             if expected is None:
                 assert math.isnan(column), (row.code, row.year, measure)

@@ -91,7 +91,7 @@ def test_percentage_above_100_in_a_plan_with_a_percent_input(tmp_path):
         if item["code"] == "1.1.1":
             item["unit"] = "%"
     plan = plan_from_dict(data)
-    filling = replace(base_filling(), values={("1.1.1", 2026, "fact"): 120, ("1.1.1", 2026, "plan"): 90})
+    filling = replace(base_filling(), values={("1.1.1", 2026, "fact"): 120, ("1.1.1", 2026, "target"): 90})
     path = write(tmp_path, filling, plan)
     cell = cell_of(openpyxl.load_workbook(path)[ACT], "1.1.1", "Факт 2026")
     outcome, issues = report(path, plan)
@@ -221,7 +221,7 @@ def test_template_command_issues_a_colleges_targets_from_its_report(generated_ex
     assert result.exit_code == 0, result.output
     issued = read_submission(out, PLAN).submission
     original = read_submission(source, PLAN).submission
-    plan_values = lambda sub: {(e.code, e.year): e.value for e in sub.entries if e.measure == "plan"}
+    plan_values = lambda sub: {(e.code, e.year): e.value for e in sub.entries if e.measure == "target"}
     assert issued.issued == plan_values(original) == plan_values(issued)
     assert issued.organisation == "Нефтегорский индустриальный техникум"
     assert not [e for e in issued.entries if e.measure == "fact"]

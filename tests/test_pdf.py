@@ -15,13 +15,13 @@ import sys
 
 import pytest
 
-from cluster_xl.writing import pdf
+from cluster_xl.core import office
 from cluster_xl.face.cli import EXIT_PROBLEMS, main
-from cluster_xl.writing.workbook import REPORT_TITLE
+from cluster_xl.writing.layout import REPORT_TITLE
 
 from conftest import EXAMPLES
 
-needs_soffice = pytest.mark.skipif(pdf.soffice() is None or shutil.which("pdftotext") is None,
+needs_soffice = pytest.mark.skipif(office.soffice() is None or shutil.which("pdftotext") is None,
                                    reason="LibreOffice or poppler-utils is not installed")
 
 
@@ -115,7 +115,7 @@ def test_text_prints_at_its_nominal_size(printed):
 
 
 def test_without_libreoffice_a_russian_message_and_exit_code_1(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
     out = tmp_path / "consolidated_2026-10.xlsx"
     with pytest.raises(SystemExit) as stopped:
         main(["consolidate", str(EXAMPLES), "--period", "2026-10", "-o", str(out), "--pdf"])

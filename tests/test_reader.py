@@ -57,20 +57,20 @@ SPEC_ROWS = [
 
 # What ACTIVITY_ROWS and INDICATOR_ROWS hold, with the header in row 1 from column A.
 BASE_ENTRIES = {
-    ("1.1.1", 2026, "plan", 10.0, ACT, "D4"),
+    ("1.1.1", 2026, "target", 10.0, ACT, "D4"),
     ("1.1.1", 2026, "fact", 4.0, ACT, "E4"),
-    ("1.1.1", 2027, "plan", 12.0, ACT, "F4"),
-    ("3.1", 2026, "plan", 1160.0, ACT, "D5"),
+    ("1.1.1", 2027, "target", 12.0, ACT, "F4"),
+    ("3.1", 2026, "target", 1160.0, ACT, "D5"),
     ("3.1", 2026, "fact", 87.5, ACT, "E5"),
-    ("5.4.1/ч", 2026, "plan", 90.0, ACT, "D7"),
+    ("5.4.1/ч", 2026, "target", 90.0, ACT, "D7"),
     ("5.4.1/ч", 2026, "fact", 45.0, ACT, "E7"),
-    ("5.4.1/з", 2026, "plan", 100.0, ACT, "D8"),
+    ("5.4.1/з", 2026, "target", 100.0, ACT, "D8"),
     ("5.4.1/з", 2026, "fact", 50.0, ACT, "E8"),
-    ("П1", 2026, "plan", 500.0, IND, "D2"),
+    ("П1", 2026, "target", 500.0, IND, "D2"),
     ("П1", 2026, "fact", 480.0, IND, "E2"),
-    ("П1", 2027, "plan", 600.0, IND, "F2"),
-    ("П1", 2028, "plan", 700.0, IND, "H2"),
-    ("П7", 2026, "plan", 10000.0, IND, "D4"),
+    ("П1", 2027, "target", 600.0, IND, "F2"),
+    ("П1", 2028, "target", 700.0, IND, "H2"),
+    ("П7", 2026, "target", 10000.0, IND, "D4"),
     ("П7", 2026, "fact", 9547.0, IND, "E4"),
 }
 
@@ -225,7 +225,7 @@ def test_leading_empty_rows_and_columns_keep_true_addresses(tmp_path):
     result = read_submission(make_book(tmp_path / FILE, top=4, left=3), PLAN)
     assert result.issues == ()
     got = entries(result)
-    assert ("1.1.1", 2026, "plan", 10.0, ACT, "F7") in got
+    assert ("1.1.1", 2026, "target", 10.0, ACT, "F7") in got
     assert ("П7", 2026, "fact", 9547.0, IND, "G7") in got
     assert values(result) == {e[:4] for e in BASE_ENTRIES}
     spec = {s.code: s.source.cell for s in result.submission.specialties}
@@ -241,7 +241,7 @@ def test_shuffled_rows_blank_rows_and_a_note_below(tmp_path):
     got = entries(result)
     assert ("5.4.1/з", 2026, "fact", 50.0, ACT, "E2") in got
     assert ("1.1.1", 2026, "fact", 4.0, ACT, "E4") in got
-    assert ("3.1", 2026, "plan", 1160.0, ACT, "D8") in got
+    assert ("3.1", 2026, "target", 1160.0, ACT, "D8") in got
     assert values(result) == {e[:4] for e in BASE_ENTRIES}
 
 
@@ -252,7 +252,7 @@ def test_extra_column_before_plan_is_skipped_by_header(tmp_path):
     result = read_submission(make_book(tmp_path / FILE, table_header=header, activities=rows,
                                        indicators=ind), PLAN)
     assert result.issues == ()
-    assert ("1.1.1", 2026, "plan", 10.0, ACT, "E4") in entries(result)
+    assert ("1.1.1", 2026, "target", 10.0, ACT, "E4") in entries(result)
     assert values(result) == {e[:4] for e in BASE_ENTRIES}
 
 
@@ -261,16 +261,16 @@ def test_codes_retyped_as_numbers_or_turned_into_dates(tmp_path):
             [date(2026, 2, 3), "x", "", 9], ["p4", "x", "", 3]]
     result = read_submission(make_book(tmp_path / FILE, activities=rows, indicators=[]), PLAN)
     assert result.issues == ()
-    assert values(result) == {("3.1", 2026, "plan", 5.0), ("1.1.1", 2026, "plan", 7.0),
-                              ("1.3.2", 2026, "plan", 2.0), ("3.2", 2026, "plan", 9.0),
-                              ("П4", 2026, "plan", 3.0)}
+    assert values(result) == {("3.1", 2026, "target", 5.0), ("1.1.1", 2026, "target", 7.0),
+                              ("1.3.2", 2026, "target", 2.0), ("3.2", 2026, "target", 9.0),
+                              ("П4", 2026, "target", 3.0)}
 
 
 def test_renamed_sheets_are_found_by_content(tmp_path):
     path = make_book(tmp_path / FILE, names={ACT: "Лист1", IND: "Лист2", SPEC: "Лист3"})
     result = read_submission(path, PLAN)
     assert values(result) == {e[:4] for e in BASE_ENTRIES}
-    assert ("1.1.1", 2026, "plan", 10.0, "Лист1", "D4") in entries(result)
+    assert ("1.1.1", 2026, "target", 10.0, "Лист1", "D4") in entries(result)
     assert {s.code for s in result.submission.specialties} == {"13.02.11", "21.02.01"}
     assert flatten(result.issues) == [(FILE, n, "", "renamed-sheet") for n in ("Лист1", "Лист2", "Лист3")]
     assert all(i.severity is Severity.WARNING for i in result.issues)
@@ -279,14 +279,14 @@ def test_renamed_sheets_are_found_by_content(tmp_path):
 def test_sheet_name_differing_in_case_and_spaces_is_the_same_sheet(tmp_path):
     result = read_submission(make_book(tmp_path / FILE, names={ACT: " мероприятия "}), PLAN)
     assert result.issues == ()
-    assert ("1.1.1", 2026, "plan", 10.0, " мероприятия ", "D4") in entries(result)
+    assert ("1.1.1", 2026, "target", 10.0, " мероприятия ", "D4") in entries(result)
 
 
 def test_negative_numbers_pass_through(tmp_path):
     rows = [["1.1.1", "x", "", -5, "\u22122"]]
     result = read_submission(make_book(tmp_path / FILE, activities=rows), PLAN)
     assert result.issues == ()
-    assert {("1.1.1", 2026, "plan", -5.0), ("1.1.1", 2026, "fact", -2.0)} <= values(result)
+    assert {("1.1.1", 2026, "target", -5.0), ("1.1.1", 2026, "fact", -2.0)} <= values(result)
 
 
 # -- issues -------------------------------------------------------------------
@@ -329,7 +329,7 @@ def test_unknown_missing_and_duplicate_codes(tmp_path):
     assert flatten(result.issues) == [(FILE, ACT, "A3", "unknown-code"), (FILE, ACT, "A5", "missing-code"),
                                       (FILE, ACT, "A6", "duplicate-code")]
     assert all(i.is_error for i in result.issues)
-    assert values(result) == {("1.1.1", 2026, "plan", 1.0)}
+    assert values(result) == {("1.1.1", 2026, "target", 1.0)}
     assert "A2" in result.issues[2].message
 
 
@@ -355,7 +355,7 @@ def test_duplicate_measure_column_keeps_the_first(tmp_path):
     result = read_submission(path, PLAN)
     assert flatten(result.issues) == [(FILE, ACT, "K1", "duplicate-column"),
                                       (FILE, IND, "K1", "duplicate-column")]
-    assert values(result) == {("1.1.1", 2026, "plan", 1.0)}
+    assert values(result) == {("1.1.1", 2026, "target", 1.0)}
 
 
 def test_specialty_issues(tmp_path):
@@ -488,8 +488,8 @@ def _filled_template(path: Path) -> Path:
     filling = template.Filling(
         title={"organisation": "Северный политехнический колледж", "period": Period(2026, 10),
                "responsible": "Иванова Ирина Ивановна", "filled_on": date(2026, 11, 2)},
-        values={("1.1.1", 2026, "plan"): 10, ("1.1.1", 2026, "fact"): "1 160",
-                ("3.2", 2026, "fact"): "87,5", ("П7", 2027, "plan"): "-",
+        values={("1.1.1", 2026, "target"): 10, ("1.1.1", 2026, "fact"): "1 160",
+                ("3.2", 2026, "fact"): "87,5", ("П7", 2027, "target"): "-",
                 ("5.4.1/ч", 2026, "fact"): 45, ("5.4.1/з", 2026, "fact"): 50},
         specialties=[("13.02.11", "Техническая эксплуатация", frozenset({2026}), frozenset({2026, 2027}))],
         notes={"3.2": "по договору от 01.09.2026"},
@@ -501,7 +501,7 @@ def test_template_reads_back_cell_for_cell(tmp_path):
     path = _filled_template(tmp_path / FILE)
     result = read_submission(path, PLAN)
     assert result.issues == ()
-    assert values(result) == {("1.1.1", 2026, "plan", 10.0), ("1.1.1", 2026, "fact", 1160.0),
+    assert values(result) == {("1.1.1", 2026, "target", 10.0), ("1.1.1", 2026, "fact", 1160.0),
                               ("3.2", 2026, "fact", 87.5), ("5.4.1/ч", 2026, "fact", 45.0),
                               ("5.4.1/з", 2026, "fact", 50.0)}
     # Each address points at the very cell the template wrote.
@@ -511,7 +511,7 @@ def test_template_reads_back_cell_for_cell(tmp_path):
         code_cell = f"A{ws[e.source.cell].row}"
         assert ws[code_cell].value == e.code
         assert ws[f"{ws[e.source.cell].column_letter}3"].value == (
-            c.header_plan if e.measure == "plan" else c.header_fact)(e.year)
+            c.header_plan if e.measure == "target" else c.header_fact)(e.year)
     sub = result.submission
     assert (sub.period, sub.template_version) == (Period(2026, 10), c.template_version(PLAN.plan_id))
     assert sub.notes == {"3.2": "по договору от 01.09.2026"}

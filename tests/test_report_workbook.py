@@ -61,7 +61,7 @@ def test_facts_and_college_targets_equal_inputs_aggregated_independently(output,
     assert len(rows) == len(plan.items) * len(plan.years)
     for row in rows:
         key = (str(row["Код"]), int(row["Год"]))
-        for measure, column in (("fact", "Факт"), ("plan", "План колледжей")):
+        for measure, column in (("fact", "Факт"), ("plan", "План колледжей")):  # independent.py's words
             want = expected.get(key + (measure,))
             got = row[column]
             if want is None:

@@ -26,13 +26,13 @@ FILLING = Filling(
     title={"organisation": "Таёжный горный колледж", "period": "2026-10",
            "responsible": "Иванова Мария Петровна", "filled_on": date(2026, 11, 3)},
     values={
-        ("1.1.1", 2026, "plan"): 12,
+        ("1.1.1", 2026, "target"): 12,
         ("1.1.1", 2026, "fact"): 7.5,
-        ("3.1", 2027, "plan"): "1 160",
+        ("3.1", 2027, "target"): "1 160",
         ("3.2", 2028, "fact"): "-",
         ("5.4.1/ч", 2026, "fact"): 9,
         ("5.4.1/з", 2026, "fact"): 10,
-        ("П7", 2026, "plan"): 10000,
+        ("П7", 2026, "target"): 10000,
     },
     specialties=[("13.02.11", "Техническая эксплуатация и обслуживание электрического "
                   "и электромеханического оборудования", frozenset({2026, 2027}),
@@ -357,7 +357,7 @@ def test_long_names_wrap_in_tall_rows(blank):
 def test_filled_values_land_in_their_cells(filled):
     for (code, year, measure), value in FILLING.values.items():
         sheet = c.SHEET_INDICATORS if code.startswith("П") else c.SHEET_ACTIVITIES
-        label = c.header_plan(year) if measure == "plan" else c.header_fact(year)
+        label = c.header_plan(year) if measure == "target" else c.header_fact(year)
         cell = cell_of(filled[sheet], code, label)
         assert cell.value == value, (code, year, measure)
         assert cell.data_type == ("s" if isinstance(value, str) else "n")
@@ -397,11 +397,11 @@ def test_filled_specialties_marked(filled):
 
 
 @pytest.mark.parametrize("filling", [
-    Filling(values={("9.9.9", 2026, "plan"): 1}),
+    Filling(values={("9.9.9", 2026, "target"): 1}),
     Filling(values={("5.4.1", 2026, "fact"): 90}),  # computed from its parts
-    Filling(values={("П2", 2026, "plan"): 3}),  # computed from the specialties
-    Filling(values={("1.1.1", 2031, "plan"): 1}),
-    Filling(values={("1.1.1", 2026, "target"): 1}),
+    Filling(values={("П2", 2026, "target"): 3}),  # computed from the specialties
+    Filling(values={("1.1.1", 2031, "target"): 1}),
+    Filling(values={("1.1.1", 2026, "plan"): 1}),  # not a measure: «target» or «fact»
     Filling(notes={"1": "раздел"}),
     Filling(title={"inn": "8601000000"}),
 ])

@@ -18,7 +18,7 @@ from cluster_xl.consolidation.consolidate import STATUS_LABELS, Consolidation
 from cluster_xl.core.issues import error, warning
 from cluster_xl.consolidation.report import Report
 from cluster_xl.core.model import FileOutcome, Period
-from cluster_xl.writing.pdf import RU_LOCALE
+from cluster_xl.core.office import convert
 from cluster_xl.plan.model import default_plan
 from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
 from cluster_xl.writing.layout import STATUS_FILLS, period_phrase, status_text
@@ -76,7 +76,7 @@ def _by_college(plan) -> pd.DataFrame:
             plan_value = item.target(PERIOD.year)
             status = "no_target" if plan_value is None else _status(plan_value / 2, fact)
             rows.append({"org_id": org_id, "organisation": name, "code": item.code,
-                         "plan": NAN if plan_value is None else plan_value / 2, "fact": fact,
+                         "target": NAN if plan_value is None else plan_value / 2, "fact": fact,
                          "pct": NAN, "status": status})
     return pd.DataFrame(rows)
 
@@ -92,7 +92,7 @@ def _entries() -> pd.DataFrame:
                          "year": 2026, "measure": "fact", "value": value / (n + 1),
                          "file": file, "sheet": sheet, "cell": f"F{row}"})
     rows.append({"org_id": "spk", "organisation": "Северный политехнический колледж", "item": "5.4.1",
-                 "code": "5.4.1/ч", "year": 2026, "measure": "plan", "value": 12.0,
+                 "code": "5.4.1/ч", "year": 2026, "measure": "target", "value": 12.0,
                  "file": "spk.xlsx", "sheet": "Мероприятия", "cell": "E40"})
     return pd.DataFrame(rows)
 
@@ -552,14 +552,8 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="Libr
 
 
 def to_pdf(xlsx: Path, outdir: Path) -> Path:
-    profile = Path("/tmp/lo_writer_test")
-    (profile / "user").mkdir(parents=True, exist_ok=True)
     # Russian number formatting (1 160, 90,9) in the rendered pages.
-    (profile / "user" / "registrymodifications.xcu").write_text(RU_LOCALE, encoding="utf-8")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{profile}",
-                    "--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
-    return outdir / (xlsx.stem + ".pdf")
+    return convert(xlsx, "pdf", outdir, timeout=180, russian=True)
 
 
 @needs_soffice

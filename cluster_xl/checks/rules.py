@@ -14,14 +14,16 @@ from typing import Iterator, Mapping
 
 from ..reading.contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
 from ..core.issues import Issue, error, warning, Severity
-from ..core.model import Entry, Period, Source, Submission
+from ..core.model import FACT, MEASURE_WORDS, TARGET, Entry, Period, Source, Submission
 from ..core.numbers import format_ru
+from ..core.text import fold
 from ..plan.model import RATIO_OPS, ControlRatio, Plan
 
 _OPS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
 _NEGATED = {"eq": "≠", "le": ">", "ge": "<"}
 _PERSON_UNITS = {"чел.", "человек"}
-_MEASURE_WORDS = {"plan": "план", "fact": "факт", "target": "цель"}
+# A control ratio is judged on targets (the plan's, or a college's own) or on facts.
+_ON_WORDS = {"target": "цель", "fact": "факт"}
 
 
 def item_label(code: str) -> str:
@@ -39,9 +41,8 @@ def check_submission(sub: Submission, plan: Plan, period: Period | None) -> list
     issues += _check_units(sub, plan)
     issues += _check_issued(sub, plan)
     values, cells = _college_values(sub)
-    for measure in ("plan", "fact"):
-        on = "target" if measure == "plan" else "fact"
-        issues += evaluate_ratios(plan, values, measure, on, sub.file, cells)
+    for measure in (TARGET, FACT):
+        issues += evaluate_ratios(plan, values, measure, measure, sub.file, cells)
     return issues
 
 
@@ -136,7 +137,7 @@ def _check_ratio_parts(sub: Submission, plan: Plan) -> Iterator[Issue]:
         num, den = parts.get("numerator"), parts.get("denominator")
         if num and den and num.value > den.value:
             yield error("ratio-part-exceeds-whole",
-                        f"Позиция {code}, {year} год, {_MEASURE_WORDS[measure]}: часть ({num.code}: "
+                        f"Позиция {code}, {year} год, {MEASURE_WORDS[measure]}: часть ({num.code}: "
                         f"{format_ru(num.value)}) больше целого ({den.code}: {format_ru(den.value)}).",
                         **_where(num.source, num))
 
@@ -166,19 +167,19 @@ _UNIT_KEYS = {spelling: key for key, spellings in _UNIT_SPELLINGS.items() for sp
 @lru_cache(maxsize=1024)  # the same few spellings in every file
 def unit_key(text: str) -> str:
     """«Тыс. руб.», «тыс.руб», «тысяч рублей» -> «тысруб»: one key per unit."""
-    compact = "".join(ch for ch in text.lower().replace("ё", "е") if ch not in " .,\u00a0")
+    compact = "".join(ch for ch in fold(text) if ch not in " .,")
     return _UNIT_KEYS.get(compact, compact)
 
 
 def _check_issued(sub: Submission, plan: Plan) -> Iterator[Issue]:
     """Targets the template was issued with (hidden «Контроль» sheet) must come back unchanged."""
-    typed = {(e.code, e.year): e for e in sub.entries if e.measure == "plan"}
+    typed = {(e.code, e.year): e for e in sub.entries if e.measure == "target"}
     for (code, year), issued in sorted(sub.issued.items()):
         entry = typed.get((code, year))
         now = entry.value if entry else None
         if now == issued or (now is not None and issued is not None and abs(now - issued) < 1e-9):
             continue
-        source = entry.source if entry else sub.cells.get((code, year, "plan"))
+        source = entry.source if entry else sub.cells.get((code, year, "target"))
         where = dict(file=sub.file, item=code, year=year, value=format_ru(now, 2) if entry else "")
         if source is not None:
             where.update(sheet=source.sheet, cell=source.cell)
@@ -243,7 +244,7 @@ def _side(values, codes, year, measure) -> float | None:
 def _ratio_issue(ratio: ControlRatio, year, on, left, right, file, cells, measure, scope) -> Issue:
     left_text = " + ".join(item_label(c) for c in ratio.left)
     right_text = " + ".join(item_label(c) for c in ratio.right)
-    message = (f"{scope}{year} год, {_MEASURE_WORDS[on]}: {left_text} ({format_ru(left)}) "
+    message = (f"{scope}{year} год, {_ON_WORDS[on]}: {left_text} ({format_ru(left)}) "
                f"{_NEGATED[ratio.op]} {right_text} ({format_ru(right)}); "
                f"ожидается {left_text} {RATIO_OPS[ratio.op]} {right_text}")
     if ratio.note:
@@ -282,9 +283,9 @@ def check_totals(plan: Plan, totals, period: Period) -> list[Issue]:
     values: dict[tuple[str, int, str], float] = {}
     for row in totals.itertuples(index=False):
         if row.colleges_target == row.colleges_target:  # not NaN
-            values[(row.code, row.year, "plan")] = row.colleges_target
+            values[(row.code, row.year, "target")] = row.colleges_target
         if row.fact == row.fact and row.year <= period.year:
             values[(row.code, row.year, "fact")] = row.fact
-    issues = list(evaluate_ratios(plan, values, "plan", "target", scope="Итоги по кластеру, "))
+    issues = list(evaluate_ratios(plan, values, "target", "target", scope="Итоги по кластеру, "))
     issues += evaluate_ratios(plan, values, "fact", "fact", scope="Итоги по кластеру, ")
     return issues

@@ -15,7 +15,7 @@ Frames produced (column contracts the writer relies on):
     numerator, denominator   the summed parts of a ratio item (NaN otherwise)
 
 `by_college` — one row per college × item for the report year:
-    org_id, organisation, code, plan, fact, pct, expected, status
+    org_id, organisation, code, target (the college's own), fact, pct, expected, status
 
 `entries` — every accepted number, traceable to its cell:
     org_id, organisation, item, code, year, measure, value, file, sheet, cell
@@ -106,7 +106,7 @@ def _specialty_marks(accepted: Sequence["FileOutcome"]) -> pd.DataFrame:
     for f in accepted:
         org_id = f.organisation_id or f.organisation
         for s in f.submission.specialties:
-            rows += [(org_id, s.code, y, "plan") for y in s.plan_years]
+            rows += [(org_id, s.code, y, "target") for y in s.plan_years]
             rows += [(org_id, s.code, y, "fact") for y in s.fact_years]
     return pd.DataFrame(rows, columns=["org_id", "specialty", "year", "measure"]).drop_duplicates()
 
@@ -204,7 +204,7 @@ def _attach(frame: pd.DataFrame, agg: pd.DataFrame, on: list[str], code_col: str
     """Join plan and fact aggregates onto a frame keyed by item code and year."""
     agg = agg.rename(columns={"item": code_col})
     key = [code_col] + [c for c in on if c != "item"]
-    plan_part = agg[agg["measure"] == "plan"][key + ["value"]].rename(columns={"value": "colleges_target"})
+    plan_part = agg[agg["measure"] == "target"][key + ["value"]].rename(columns={"value": "colleges_target"})
     fact_part = agg[agg["measure"] == "fact"][key + ["value", "reported", "numerator", "denominator"]]
     fact_part = fact_part.rename(columns={"value": "fact"})
     out = frame.merge(plan_part, on=key, how="left").merge(fact_part, on=key, how="left")
@@ -264,25 +264,25 @@ def _by_college(plan, entries, marks, accepted, period) -> pd.DataFrame:
     grid = pd.DataFrame({"org_id": pd.Series(list(names), dtype="object")}).merge(items, how="cross")
     grid = grid.drop(columns=["target"])
     agg = agg.rename(columns={"item": "code"})
-    last_year = agg[(agg["year"] == period.year - 1) & (agg["measure"] == "plan")]
+    last_year = agg[(agg["year"] == period.year - 1) & (agg["measure"] == "target")]
     last_year = last_year[["org_id", "code", "value"]].rename(columns={"value": "prev"})
     agg = agg[agg["year"] == period.year].drop(columns=["year"])
-    plan_part = agg[agg["measure"] == "plan"][["org_id", "code", "value"]].rename(columns={"value": "plan"})
+    target_part = agg[agg["measure"] == "target"][["org_id", "code", "value"]].rename(columns={"value": "target"})
     fact_part = agg[agg["measure"] == "fact"][["org_id", "code", "value"]].rename(columns={"value": "fact"})
-    grid = (grid.merge(plan_part, on=["org_id", "code"], how="left")
+    grid = (grid.merge(target_part, on=["org_id", "code"], how="left")
             .merge(fact_part, on=["org_id", "code"], how="left")
             .merge(last_year, on=["org_id", "code"], how="left"))
-    grid["plan"] = grid["plan"].astype("float64")
+    grid["target"] = grid["target"].astype("float64")
     grid["fact"] = grid["fact"].astype("float64")
     grid["organisation"] = grid["org_id"].map(names)
-    grid["pct"] = grid["fact"] / grid["plan"].where(grid["plan"] > 0) * 100
-    own = grid.rename(columns={"plan": "target"})
+    grid["pct"] = grid["fact"] / grid["target"].where(grid["target"] > 0) * 100
+    own = grid
     prev = own["prev"].fillna(0.0)  # the college's own target for last year
     grid["expected"], grid["status"] = _status(own, prev, period, plan.settings.on_track_tolerance)
     order = {o.id: n for n, o in enumerate(plan.organisations)}
     grid["_o"] = grid["org_id"].map(order).fillna(len(order))
     grid = grid.sort_values(["_o", "organisation", "order"])
-    columns = ["org_id", "organisation", "code", "plan", "fact", "pct", "expected", "status"]
+    columns = ["org_id", "organisation", "code", "target", "fact", "pct", "expected", "status"]
     return grid[columns].reset_index(drop=True)
 
 

@@ -11,9 +11,8 @@ per item whose cluster fact fell, naming the colleges whose figures fell.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
 
 from ..core.issues import Issue, error, warning
 from ..core.model import Period, college_key, parse_period
@@ -81,10 +80,7 @@ def _number(value) -> float | None:
     return float(value) if math.isfinite(value) else None  # an infinity is no figure either
 
 
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
+_text = cell_text  # a cell read back: 5.0 -> «5», stripped
 
 
 def _header(grid: list[list], first: str) -> int | None:
@@ -176,7 +172,7 @@ def _org_keys(report: Report) -> dict[str, str]:
     frame = report.consolidation.by_college
     for org_id, name in zip(frame["org_id"].tolist(), frame["organisation"].tolist()):
         if isinstance(name, str):
-            keys.setdefault(name, _key(org_id, name))
+            keys.setdefault(name, college_key(org_id, name))
     return keys
 
 
@@ -201,7 +197,7 @@ def month_change(report: Report, previous: Previous) -> MonthChange:
     frame = report.consolidation.by_college
     columns = ("org_id", "organisation", "code", "fact")
     for org_id, name, code, fact in zip(*(frame[c].tolist() for c in columns)):
-        now_by_college[(_key(org_id, name), str(code))] = _number(fact)
+        now_by_college[(college_key(org_id, name), str(code))] = _number(fact)
     keys = _org_keys(report)
     colleges, colleges_backwards = {}, {}
     for (name, code), then in previous.colleges.items():
@@ -215,10 +211,6 @@ def month_change(report: Report, previous: Previous) -> MonthChange:
             colleges_backwards[key] = (then, now)
     return MonthChange(then=previous, items=items, colleges=colleges,
                        backwards=backwards, colleges_backwards=colleges_backwards)
-
-
-def _key(org_id, name) -> str:
-    return org_id if isinstance(org_id, str) and org_id else str(name)
 
 
 def _backwards_issues(report: Report, change: MonthChange):

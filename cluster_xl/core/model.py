@@ -76,12 +76,18 @@ class Source(NamedTuple):
     cell: str
 
 
+# What a number of a college is: its own target for the year or its fact, and the word
+# the template and the «Данные» sheet use for each.
+TARGET, FACT = "target", "fact"
+MEASURE_WORDS = {TARGET: "план", FACT: "факт"}
+
+
 class Entry(NamedTuple):
     """One number a college typed: row code (item or ratio part), year, plan/fact."""
 
     code: str
     year: int
-    measure: str  # "plan" | "fact"
+    measure: str  # TARGET (the college's own target, «План ГГГГ») | FACT («Факт ГГГГ»)
     value: float
     source: Source
 

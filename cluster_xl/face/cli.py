@@ -151,7 +151,7 @@ def _issued_targets(path: Path, plan) -> tuple[str, dict]:
         lines = [issue_line(i) for i in errors or result.issues]
         raise click.ClickException("\n".join([f"Плановые значения не взяты из «{path.name}»:"] + lines))
     sub = result.submission
-    return sub.organisation, {(e.code, e.year, "plan"): e.value for e in sub.entries if e.measure == "plan"}
+    return sub.organisation, {(e.code, e.year, "target"): e.value for e in sub.entries if e.measure == "target"}
 
 
 @cli.group("plan")

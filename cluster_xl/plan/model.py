@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..core.issues import Issue, error
+from ..core.text import fold
 
 PLAN_FORMAT = 1
 
@@ -227,10 +227,10 @@ class Plan:
 def normalise_name(text: str | None) -> str:
     if not text:
         return ""
-    t = str(text).lower().replace("ё", "е")
+    t = str(text)
     for q in "«»\"“”„'":
         t = t.replace(q, "")
-    return " ".join(t.split())
+    return fold(t)
 
 
 def normalise_code(text: object) -> str:

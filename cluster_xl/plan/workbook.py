@@ -15,15 +15,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core.files import write_atomically
 from ..core.issues import SEVERITY_WORDS, Issue, error, has_errors
 from ..core.numbers import parse_number
+from ..core.text import a1, cell_text, fold
 from .model import (
     RATIO_OPS, ROLE_LABELS, RULE_LABELS, SCHEDULE_LABELS, ClusterInfo, ControlRatio,
     Organisation, Part, Plan, PlanError, PlanItem, Result, Section, Settings,
@@ -431,19 +430,12 @@ _REQUIRED = object()
 
 def _key(text: object) -> str:
     """Comparable form of a header, sheet name or label: case, ё and spaces ignored."""
-    return "".join(_text(text).lower().replace("ё", "е").split()).rstrip(".:")
+    return fold(_text(text)).replace(" ", "").rstrip(".:")
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return FLAG_LABELS[value]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value).strip()
+    """A cell as text; a yes/no cell as the word the drop-down list offers."""
+    return FLAG_LABELS[value] if isinstance(value, bool) else cell_text(value)
 
 
 def _find_header(rows: list[list], columns: tuple[Column, ...]) -> tuple[int, dict[str, int]]:
@@ -478,7 +470,7 @@ class _Row:
         return _text(self.get(key))
 
     def a1(self, key: str) -> str:
-        return xl_rowcol_to_cell(self.r, self.columns[key]) if key in self.columns else ""
+        return a1(self.r, self.columns[key]) if key in self.columns else ""
 
 
 @dataclass
@@ -571,7 +563,7 @@ class _PlanReader:
                 self.report("plan-unknown-year-column",
                             f"Столбец «{_text(value)}» не соответствует годам плана "
                             f"({', '.join(map(str, years))}), указанным на листе «{SHEET_CLUSTER}».",
-                            table.sheet, xl_rowcol_to_cell(table.header_row, c), value=_text(value))
+                            table.sheet, a1(table.header_row, c), value=_text(value))
         for year in years:
             if f"target:{year}" not in table.columns:
                 self.report("plan-missing-column", f"На листе нет столбца «{target_header(year)}».",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..core.text import fold
+
 # Bump when the layout changes in a way older readers cannot follow.
 TEMPLATE_FORMAT = "1"
 
@@ -73,15 +75,15 @@ def norm_label(text: object) -> str:
 
 @lru_cache(maxsize=16384)  # the same labels in every one of thousands of files
 def _norm_text(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").split())
+    return fold(text)
 
 
 def parse_measure_header(text: object) -> tuple[str, int] | None:
-    """'План 2026' -> ('plan', 2026); 'Факт на 31.12.2027' -> ('fact', 2027)."""
+    """'План 2026' -> ('target', 2026); 'Факт на 31.12.2027' -> ('fact', 2027)."""
     m = _MEASURE.match(norm_label(text))
     if not m:
         return None
-    return ("plan" if m.group(1) == "план" else "fact", int(m.group(2)))
+    return ("target" if m.group(1) == "план" else "fact", int(m.group(2)))
 
 
 def template_version(plan_id: str) -> str:

@@ -82,6 +82,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping, NamedTuple
 
+from ..core.text import a1
 from ..core.numbers import format_ru as _n  # «1 000 000», as in every other message
 
 MIB = 1024 * 1024
@@ -546,15 +547,6 @@ class _BookArea:
         return {names.get(s.key, s.key): frozenset(s.formulas) for s in found}
 
 
-def a1(row: int, col: int) -> str:
-    """1-based (row, col) -> 'A1'."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
-
-
 def _int(digits: bytes) -> int:
     """Decimal digits as a number; too many to convert (a hostile file) is just very large."""
     digits = digits.lstrip(b"0")
@@ -724,7 +716,7 @@ def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
     for end, local, attrs, closing, stop in _tokens(part):
         if end:
             if local == b"c" and cell is not None and cell[2] and not cell[3]:
-                sheet.formulas.add(a1(cell[0], cell[1]))
+                sheet.formulas.add(a1(cell[0] - 1, cell[1] - 1))
             cell = None if local == b"c" else cell
         elif local == b"row":
             r, _ = _farthest(_attrs(attrs).get(b"r"))
@@ -777,7 +769,7 @@ def _xlsx_formulas(part: bytes) -> set[str] | None:
             return None
         if not _has_value(part, cell.end(), end.start()):
             letters, digits = address[0]
-            found.add(a1(max(_int(digits), 1), _ref(letters)[1]))
+            found.add(a1(max(_int(digits), 1) - 1, _ref(letters)[1] - 1))
     return found
 
 
@@ -950,7 +942,7 @@ def _walk_ods(part: bytes) -> list[_SheetArea]:
             if not closing or b"value-type" in a:
                 sheet.hold(row + row_repeat, col + repeat)
             if b"formula" in a and b"value-type" not in a:
-                sheet.formulas.add(a1(row + 1, col + 1))
+                sheet.formulas.add(a1(row, col))
             col += repeat
     return sheets
 

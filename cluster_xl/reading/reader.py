@@ -27,8 +27,9 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from . import contract as c
 from . import guard
 from ..core.issues import Issue, Severity, issue
-from ..core.model import Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
+from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from ..core.numbers import parse_number
+from ..core.text import a1
 from ..plan.model import Plan, normalise_code
 
 Row = Sequence[object]
@@ -259,17 +260,6 @@ def _report_sheets(ctx: _Context, sheets: dict[str, str]) -> None:
 # -- cells --------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)  # the template's cells, over and over
-def a1(row: int, col: int) -> str:
-    """Zero-based (row, col) -> 'A1' address."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
-
-
 def _at(row: Row, col: int | None) -> object:
     if col is None or col >= len(row):
         return None
@@ -381,7 +371,7 @@ def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
                     "учитываются значения только первого столбца.",
                     sheet=sheet, cell=a1(header.row, col), year=year, value=label)
     for year in ctx.plan.years:
-        for measure in ("plan", "fact"):
+        for measure in ("target", "fact"):
             if (measure, year) not in header.measures:
                 label = _measure_label(measure, year)
                 ctx.warning("missing-column",
@@ -391,7 +381,7 @@ def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
 
 
 def _measure_label(measure: str, year: int) -> str:
-    return c.header_plan(year) if measure == "plan" else c.header_fact(year)
+    return c.header_plan(year) if measure == "target" else c.header_fact(year)
 
 
 def _missing_header(ctx: _Context, sheet: str, expected: str, severity: Severity) -> None:
@@ -540,10 +530,10 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
             entries.append(Entry(code, year, measure, p.value, source))
         elif p.kind == "empty":
             if ctx.formula_cells:  # most files have no formula cells at all
-                what = f"строка {code}, {'план' if measure == 'plan' else 'факт'} {year}"
+                what = f"строка {code}, {MEASURE_WORDS[measure]} {year}"
                 ctx.formula_without_value(sheet, cell, what, item=code, year=year)
         elif p.kind == "text":
-            what = "план" if measure == "plan" else "факт"
+            what = MEASURE_WORDS[measure]
             ctx.error("not-a-number",
                       f"Значение «{show(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
                       f"не является числом: {EXPECTED}.",
@@ -612,7 +602,7 @@ def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty,
     for r in range(header.row + 1, len(grid)):
         _read_specialty_row(ctx, sheet, header, r, grid[r], merged)
     return tuple(
-        Specialty(code, m["name"], frozenset(m["plan"]), frozenset(m["fact"]), m["source"])
+        Specialty(code, m["name"], frozenset(m["target"]), frozenset(m["fact"]), m["source"])
         for code, m in merged.items()
     )
 
@@ -649,14 +639,14 @@ def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row:
                     "отметки строк объединены.", sheet=sheet, cell=cell, item=code, value=code)
         merged[code]["name"] = merged[code]["name"] or name
     else:
-        merged[code] = {"name": name, "plan": set(), "fact": set(), "source": Source(ctx.file, sheet, cell)}
+        merged[code] = {"name": name, "target": set(), "fact": set(), "source": Source(ctx.file, sheet, cell)}
     for measure, years in marks.items():
         merged[code][measure] |= years
 
 
 def _read_marks(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
                 code: str) -> dict[str, set[int]]:
-    marks: dict[str, set[int]] = {"plan": set(), "fact": set()}
+    marks: dict[str, set[int]] = {"target": set(), "fact": set()}
     for (measure, year), col in sorted(header.measures.items(), key=lambda kv: kv[1]):
         if year not in ctx.plan.years:
             continue

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Iterable, Sequence
 
 from ..reading import guard
 from ..core.files import write_atomically
+from ..core.office import OfficeError, convert, soffice
 from ..core.issues import Issue
 
 NOTES_SHEET = "Замечания"
@@ -68,8 +68,7 @@ def _check_target(path: Path, out: Path) -> None:
 
 
 def _convert_to_xlsx(path: Path, folder: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    if soffice() is None:
         raise AnnotateError(f"Пометки вносятся в книги .xlsx и .xlsm, а файл «{path.name}» — в другом "
                             "формате. Сохраните его в формате .xlsx и повторите проверку "
                             "(или установите LibreOffice для автоматического преобразования).")
@@ -77,15 +76,9 @@ def _convert_to_xlsx(path: Path, folder: Path) -> Path:
     copy = folder / f"input{path.suffix.lower() or '.xls'}"
     shutil.copyfile(path, copy)
     try:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                        "--convert-to", "xlsx", "--outdir", str(folder / "out"), str(copy)],
-                       check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
-    except (subprocess.SubprocessError, OSError) as exc:
+        return convert(copy, "xlsx", folder / "out", timeout=CONVERT_TIMEOUT)
+    except OfficeError as exc:
         raise AnnotateError(f"Файл «{path.name}» не удалось преобразовать в .xlsx ({exc}).") from None
-    converted = folder / "out" / "input.xlsx"
-    if not converted.exists():
-        raise AnnotateError(f"Файл «{path.name}» не удалось преобразовать в .xlsx.")
-    return converted
 
 
 def _load(source: Path, macros: bool):

@@ -39,6 +39,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..core.model import MEASURE_WORDS
 from .frames import as_text, num, numbers_of, records, texts_of
 
 TESTED_VERSIONS = ("3.3",)  # major.minor whose internals this module writes as
@@ -46,7 +47,7 @@ FAST = ".".join(xlsxwriter.__version__.split(".")[:2]) in TESTED_VERSIONS
 
 # Columns of «Данные», left to right (the header is written by writer.py).
 FIELDS = ("organisation", "code", "item", "year", "measure", "value", "file", "sheet", "cell")
-MEASURES = {"plan": "план", "fact": "факт"}
+MEASURES = MEASURE_WORDS
 DASH = "—"
 # Text cells of a row in the order they are written (5 is the «—» of a missing value)
 # and the style of each; year (3) and value (5) are numbers.

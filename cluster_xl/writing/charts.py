@@ -91,7 +91,7 @@ def college_progress(report: Report) -> list[Progress]:
     codes = texts_of(frame, "code")
     for org_id, name, code, plan, fact, expected, status in zip(
             texts_of(frame, "org_id"), texts_of(frame, "organisation"), codes,
-            *(numbers_of(frame, c) for c in ("plan", "fact", "expected")), texts_of(frame, "status")):
+            *(numbers_of(frame, c) for c in ("target", "fact", "expected")), texts_of(frame, "status")):
         by_key.setdefault(org_id or name, []).append((code, plan, fact, expected, status))
     prev = report.previous
     names = {o.id: o.short_name for o in report.plan.organisations}

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ..core.model import Period
+from ..core.office import OfficeError, convert
 from ..plan.model import Plan, PlanItem
+from .template import Filling, write_template
 
 # (code, name): real federal specialty codes of the fuel-and-energy field.
 SPECIALTIES = [
@@ -121,7 +123,6 @@ def _weights(seed: str, n: int) -> list[float]:
 
 def example_fillings(plan: Plan, period: Period) -> list[CollegeFile]:
     """The seven example colleges' filled templates for `period`."""
-    from .template import Filling
 
     colleges = plan.colleges
     n = len(colleges)
@@ -155,7 +156,7 @@ def _fill_item(item: PlanItem, plan: Plan, period: Period, values: list[dict]) -
     if item.rule == "cluster":
         for y in plan.years:
             if item.target(y):
-                values[0][(item.code, y, "plan")] = 1
+                values[0][(item.code, y, "target")] = 1
         # The base college held it; two others report the same event again.
         if item.code in ("1.3.1", "2.2.1", "1.5.1", "1.5.2"):
             values[0][(item.code, period.year, "fact")] = 1
@@ -174,7 +175,7 @@ def _fill_item(item: PlanItem, plan: Plan, period: Period, values: list[dict]) -
         shares = split_exact(target, weights)
         for k in range(n):
             if shares[k]:
-                values[k][(item.code, y, "plan")] = shares[k]
+                values[k][(item.code, y, "target")] = shares[k]
         if y == period.year:
             share = _FACT_SHARE.get(item.code, None)
             for k in range(n):
@@ -200,8 +201,8 @@ def _fill_ratio(item: PlanItem, plan: Plan, period: Period, values: list[dict]) 
         dens = split_exact(total, _weights(den, n))
         nums = split_exact(total * target / 100, dens)
         for k in range(n):
-            values[k][(den, y, "plan")] = dens[k]
-            values[k][(num, y, "plan")] = nums[k]
+            values[k][(den, y, "target")] = dens[k]
+            values[k][(num, y, "target")] = nums[k]
     graduates = [52, 38, 30, 0, 27, 22, 31]  # the fourth college has no graduates yet
     employed = [46, 31, 27, 0, 21, 20, 24]
     for k in range(n):
@@ -229,7 +230,6 @@ def _notes(k: int) -> dict[str, str]:
 
 def write_examples(plan: Plan, folder: Path, period: Period, ods_index: int | None = 6) -> list[Path]:
     """Write the example set; the college at `ods_index` is saved as .ods (via LibreOffice)."""
-    from .template import write_template
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -242,20 +242,12 @@ def write_examples(plan: Plan, folder: Path, period: Period, ods_index: int | No
 
 
 def convert_with_libreoffice(path: Path, fmt: str, outdir: Path | None = None) -> Path:
-    """Convert with `soffice --headless`; the source is removed only if it is replaced in place."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RuntimeError("LibreOffice (soffice) не установлен")
+    """Convert with LibreOffice; the source is removed only if it is replaced in place."""
     outdir = outdir or path.parent
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(outdir), str(path)],
-                       check=True, capture_output=True, timeout=180)
-    out = outdir / (path.stem + "." + fmt.split(":")[0])
+    try:
+        out = convert(path, fmt, outdir, timeout=180)
+    except OfficeError as exc:
+        raise RuntimeError(str(exc)) from None
     if outdir == path.parent and out != path:
         path.unlink()
     return out

@@ -19,10 +19,10 @@ from xlsxwriter.utility import xl_range_abs
 
 from ..reading import contract as c
 from ..core.files import write_atomically
-from ..core.model import Period
+from ..core.model import FACT, TARGET, Period
 from ..plan.model import Plan, PlanItem
 
-MEASURES = ("plan", "fact")
+MEASURES = (TARGET, FACT)
 NAME_WIDTH = 70
 NOTE_WIDTH = 32
 SPECIALTY_ROWS = 60  # blank rows on «Специальности»; more if a filling needs them
@@ -72,7 +72,7 @@ _NUMBER_RULE = {
 class Filling:
     """Optional content written into the template (examples, tests, benchmarks).
 
-    values: (row code, year, "plan"|"fact") -> a number, or a string written as
+    values: (row code, year, "target"|"fact") -> a number, or a string written as
     typed text ("1 160", "-"); specialties: (code, name, plan years, fact years).
     """
 
@@ -142,7 +142,7 @@ def _write_control(ws, plan: Plan, filling: Filling) -> None:
     """The targets as issued: what `plan-changed` compares the returned file with."""
     ws.write_row(0, 0, c.CONTROL_HEADER)
     issued = sorted((code, year, value) for (code, year, measure), value in filling.values.items()
-                    if measure == "plan" and value is not None)
+                    if measure == "target" and value is not None)
     for row, (code, year, value) in enumerate(issued, start=1):
         ws.write_string(row, 0, code)
         ws.write_number(row, 1, year)
@@ -404,7 +404,7 @@ def _layout(plan: Plan, items: Iterable[PlanItem]) -> Iterator[_Row]:
 
 def _value_columns(plan: Plan) -> list[tuple[int, str, str]]:
     """(year, measure, header label) in column order after code, name and unit."""
-    return [(y, m, (c.header_plan if m == "plan" else c.header_fact)(y))
+    return [(y, m, (c.header_plan if m == "target" else c.header_fact)(y))
             for y in plan.years for m in MEASURES]
 
 
@@ -468,7 +468,7 @@ def _write_row(ws, st, row: int, line: _Row, columns, filling: Filling) -> None:
     issued = st["issued_money"] if money else st["issued_count"]
     for col, (year, measure, _) in enumerate(columns, start=3):
         value = filling.values.get((line.code, year, measure))
-        locked = filling.lock_plan and measure == "plan" and value is not None
+        locked = filling.lock_plan and measure == "target" and value is not None
         _write_value(ws, row, col, value, issued if locked else number)
     _write_value(ws, row, width, filling.notes.get(line.code), st["input_text"])
 
@@ -510,7 +510,7 @@ def _write_specialties(ws, st, plan: Plan, filling: Filling) -> None:
         _write_value(ws, row, 0, code, st["input_text"])
         _write_value(ws, row, 1, name, st["input_text"])
         _fit_row(ws, row, (_text(name), widths[1], False))
-        marked = {"plan": plan_years, "fact": fact_years}
+        marked = {"target": plan_years, "fact": fact_years}
         for col, (year, measure, _) in enumerate(columns, start=2):
             _write_value(ws, row, col, MARK_YES if year in marked[measure] else None,
                          st["input_mark"])
