@@ -84,6 +84,8 @@ KNOWN_FAILURES: dict[str, str] = {
     "period-oktyabr-goda": "title: period «Октябрь 2026 года» not parsed (bad-period), rejected",
     "period-za-oktyabr": "title: period «за октябрь 2026 г.» not parsed (bad-period), rejected",
     "period-okt-abbrev": "title: period «окт. 2026» not parsed (bad-period), rejected",
+    "title-label-reworded": "title: label «Наименование организации:» not taken for «Организация» "
+                            "(missing-title-field), rejected",
     "org-bu-po": "title: legal-form abbreviation «БУ ПО «…»» not matched to the roster (unknown-organisation)",
     "org-gbpou-quotes": "title: «ГБПОУ \"…\"» not matched to the roster (unknown-organisation)",
     "org-au": "title: «АУ «…»» not matched to the roster (unknown-organisation)",

@@ -77,6 +77,12 @@ def split(cell):
 def apply(doc, op):
     kind, *args = op
     sheets = doc.Sheets
+    if kind == "add_sheet":  # a sheet of one's own: name, position, then (A1, text) pairs
+        sheets.insertNewByName(args[0], int(args[1]))
+        sheet = sheets.getByName(args[0])
+        for cell, text in args[2:]:
+            sheet.getCellRangeByName(cell).setString(text)
+        return
     if kind == "rename_sheet":
         sheets.getByName(args[0]).Name = args[1]
         return
