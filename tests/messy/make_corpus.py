@@ -358,7 +358,8 @@ assert len({c.name for c in CASES}) == len(CASES)
 
 def expected(case: Case):
     """(values, specialties) the author meant: the source read by tests/independent.py, edited."""
-    sys.path.insert(0, str(REPO / "tests"))
+    if str(REPO / "tests") not in sys.path:
+        sys.path.insert(0, str(REPO / "tests"))
     import independent
 
     values, specs = independent.read_values(case.source_path)
