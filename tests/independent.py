@@ -100,3 +100,66 @@ def _rule(item, year, measure, files):
 def per_college_specialty_counts(folder: Path, year: int) -> list[int]:
     return [sum(1 for marks in specs.values() if year in marks[0])
             for _, specs in (read_values(p) for p in sorted(folder.iterdir()))]
+
+
+# -- where things are: for building and judging edited copies (tests/messy) --------------
+
+
+def a1(row: int, col: int) -> str:
+    """Zero-based (row, col) -> 'A1'."""
+    letters, col = "", col + 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _header(rows, first_label):
+    h = next(i for i, r in enumerate(rows) if first_label in r)
+    return h, rows[h]
+
+
+def cell_map(path: Path) -> dict[tuple[str, int, str], tuple[str, str]]:
+    """{(code, year, measure): (sheet, A1)} for every row code and «План/Факт ГГГГ» column."""
+    grid = load_grid(path)
+    out = {}
+    for sheet in ("Мероприятия", "Показатели"):
+        rows = grid[sheet]
+        h, header = _header(rows, "Код")
+        code_col = header.index("Код")
+        cols = {}
+        for j, label in enumerate(header):
+            if isinstance(label, str) and label.split() and label.split()[0] in MEASURES:
+                word, year = label.split()[:2]
+                cols[(MEASURES[word], int(year))] = j
+        for i, r in enumerate(rows[h + 1:], start=h + 1):
+            if code_col < len(r) and r[code_col] is not None:
+                for (measure, year), j in cols.items():
+                    out[(str(r[code_col]).strip(), year, measure)] = (sheet, a1(i, j))
+    return out
+
+
+def row_of(path: Path, sheet: str, code: str) -> int:
+    """1-based row of `code` in the first column of `sheet`."""
+    rows = load_grid(path)[sheet]
+    return next(i + 1 for i, r in enumerate(rows) if r and r[0] is not None and str(r[0]).strip() == code)
+
+
+def title_cells(path: Path) -> dict[str, str]:
+    """Title label as printed -> the A1 cell of its value (the cell right of the label)."""
+    rows = load_grid(path)["Титул"]
+    return {str(r[0]).strip(): a1(i, 1) for i, r in enumerate(rows) if r and isinstance(r[0], str) and len(r) > 1}
+
+
+def specialty_cells(path: Path) -> dict[tuple[str, int, str], str]:
+    """{(specialty code, year, measure): A1} of the mark cells on «Специальности»."""
+    rows = load_grid(path)["Специальности"]
+    h, header = _header(rows, "Код специальности")
+    out = {}
+    for i, r in enumerate(rows[h + 1:], start=h + 1):
+        if r and r[0]:
+            for j, label in enumerate(header):
+                if isinstance(label, str) and label.split()[0] in MEASURES:
+                    word, year = label.split()[:2]
+                    out[(str(r[0]).strip(), int(year), MEASURES[word])] = a1(i, j)
+    return out
