@@ -41,7 +41,7 @@ from cluster_xl.core.model import Period  # noqa: E402
 from cluster_xl.plan.model import default_plan  # noqa: E402
 from cluster_xl.writing.sample import write_examples  # noqa: E402
 
-import hostile_files as h  # noqa: E402
+from helpers import hostile_files as h  # noqa: E402
 
 TIME = "/usr/bin/time"
 

@@ -1,17 +1,15 @@
-import sys
-from pathlib import Path
+"""Fixtures shared by the tests; shared helpers are in tests/helpers (importable as `helpers`:
+the pytest settings put the checkout and tests/ on the path, so the code under test is this
+checkout's, never a stale installed copy)."""
 
-# Tests share small builders in tests/helpers.py.
-sys.path.insert(0, str(Path(__file__).parent))
+import sys
 
 import pytest
 
 from cluster_xl.core.model import Period
 from cluster_xl.plan.model import default_plan
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples" / "2026-10"
-EXAMPLES_SEPTEMBER = REPO / "examples" / "2026-09"  # the month before, for --previous
+from helpers import EXAMPLES, EXAMPLES_SEPTEMBER
 
 
 @pytest.fixture(scope="session")

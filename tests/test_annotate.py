@@ -21,9 +21,9 @@ from cluster_xl.core.issues import error
 from cluster_xl.core.model import Period
 from cluster_xl.run.policy import process_file
 
-import hostile_files as h
-from conftest import EXAMPLES
-from test_file_checks import cell_of, edit, set_value
+from helpers import hostile_files as h
+from helpers import EXAMPLES
+from helpers.workbooks import cell_of, edit, set_value
 
 OCT = Period(2026, 10)
 ACT = c.SHEET_ACTIVITIES

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from cluster_xl.writing.template import Filling, write_template
 
-from test_pipeline import _cell
+from helpers.workbooks import cell_at
 
 
 def cli_exit(args, tmp_path=None):
@@ -29,7 +29,7 @@ def bad_file(plan, tmp_path):
     wb = load_workbook(path)
     ws = wb["Мероприятия"]
     # An unknown code typed over an existing row's code.
-    target = _cell(ws, "1.1.3", "Код")
+    target = cell_at(ws, "1.1.3", "Код")
     ws[target] = "9.9.9"
     wb.save(path)
     return path, target
@@ -42,8 +42,8 @@ def test_check_lists_every_problem_with_its_cell_in_russian(plan, tmp_path):
     assert "Traceback" not in out + err
     wb = load_workbook(path)
     ws = wb["Мероприятия"]
-    text_cell = _cell(ws, "1.1.1", "Факт 2026")
-    neg_cell = _cell(ws, "1.1.2", "Факт 2026")
+    text_cell = cell_at(ws, "1.1.1", "Факт 2026")
+    neg_cell = cell_at(ws, "1.1.2", "Факт 2026")
     assert f"Мероприятия!{text_cell}" in out and "[not-a-number]" in out and "двенадцать" in out
     assert f"Мероприятия!{neg_cell}" in out and "[negative-number]" in out
     assert f"Мероприятия!{code_cell}" in out and "[unknown-code]" in out and "9.9.9" in out

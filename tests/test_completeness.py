@@ -12,7 +12,7 @@ from cluster_xl.run.pipeline import build_report
 from cluster_xl.core.names import SHEET_COMPLETENESS
 from cluster_xl.writing.workbook import write_report
 
-from test_file_checks import edit, set_value
+from helpers.workbooks import edit, set_value
 
 OCT = Period(2026, 10)
 

@@ -7,8 +7,8 @@ import pytest
 from cluster_xl.core.model import Period
 from cluster_xl.run.pipeline import build_report
 
-from conftest import EXAMPLES
-from independent import aggregate, per_college_specialty_counts, read_values
+from helpers import EXAMPLES
+from helpers.independent import aggregate, per_college_specialty_counts, read_values
 
 OCT = Period(2026, 10)
 

@@ -21,6 +21,8 @@ from cluster_xl.plan.model import default_plan, plan_from_dict, plan_to_dict
 from cluster_xl.writing.sample import example_fillings
 from cluster_xl.writing.template import Filling, write_template
 
+from helpers.workbooks import cell_of, edit, set_value
+
 PLAN = default_plan()
 OCT = Period(2026, 10)
 ACT, IND, TITLE = c.SHEET_ACTIVITIES, c.SHEET_INDICATORS, c.SHEET_TITLE
@@ -35,23 +37,6 @@ def write(tmp_path: Path, filling: Filling | None = None, plan=PLAN) -> Path:
     return write_template(plan, tmp_path / FILE, filling or base_filling())
 
 
-def cell_of(ws, code: str, header: str) -> str:
-    """A1 of the cell in the row of `code` under the column headed `header` (found by text)."""
-    header_row = next(r for r in ws.iter_rows() if any(x.value == c.HEADER_CODE for x in r))
-    col = next(x.column for x in header_row if x.value == header)
-    code_col = next(x.column for x in header_row if x.value == c.HEADER_CODE)
-    row = next(r for r in range(header_row[0].row + 1, ws.max_row + 1)
-               if str(ws.cell(r, code_col).value) == code)
-    return ws.cell(row, col).coordinate
-
-
-def edit(path: Path, change) -> Path:
-    wb = openpyxl.load_workbook(path)
-    change(wb)
-    wb.save(path)
-    return path
-
-
 def report(path: Path, plan=PLAN, period=OCT):
     outcome = process_file(path, plan, period)
     return outcome, flatten(outcome.issues)
@@ -60,13 +45,6 @@ def report(path: Path, plan=PLAN, period=OCT):
 def test_the_base_file_is_clean(tmp_path):
     outcome, issues = report(write(tmp_path))
     assert issues == [] and outcome.status == ACCEPTED
-
-
-def set_value(sheet: str, code: str, header: str, value):
-    def change(wb):
-        ws = wb[sheet]
-        ws[cell_of(ws, code, header)] = value
-    return change
 
 
 @pytest.mark.parametrize("sheet, code, header, value, expected", [

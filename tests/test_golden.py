@@ -30,7 +30,7 @@ from cluster_xl.run.pipeline import build_report
 from cluster_xl.consolidation.previous import compare_with_previous
 from cluster_xl.writing.workbook import write_report
 
-from conftest import EXAMPLES, EXAMPLES_SEPTEMBER
+from helpers import EXAMPLES, EXAMPLES_SEPTEMBER
 
 GOLDEN = Path(__file__).parent / "golden" / "consolidated_2026-10.xlsx"
 VERSION = "golden"  # the tool's version is recorded in the book; a release must not break this test

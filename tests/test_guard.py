@@ -22,8 +22,8 @@ from cluster_xl.core.issues import flatten
 from cluster_xl.plan.model import default_plan
 from cluster_xl.reading.reader import read_submission
 
-import hostile_files as h
-from conftest import EXAMPLES
+from helpers import hostile_files as h
+from helpers import EXAMPLES
 
 PLAN = default_plan()
 ODS = EXAMPLES / "07_spt_2026-10.ods"

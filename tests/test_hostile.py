@@ -20,8 +20,8 @@ from pandas.testing import assert_frame_equal
 from cluster_xl.core.model import ACCEPTED, REJECTED, SKIPPED, Period
 from cluster_xl.run.pipeline import build_report
 
-import hostile_files as h
-from conftest import EXAMPLES, REPO
+from helpers import hostile_files as h
+from helpers import EXAMPLES, REPO
 
 OCT = Period(2026, 10)
 JUNK = 600  # a folder with «thousands of files»: ~1 200 files in all

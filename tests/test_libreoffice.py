@@ -9,7 +9,7 @@ import pytest
 from cluster_xl.core.model import Period
 from cluster_xl.run.pipeline import build_report
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")

@@ -19,7 +19,7 @@ from cluster_xl.core import office
 from cluster_xl.face.cli import EXIT_PROBLEMS, main
 from cluster_xl.writing.layout import REPORT_TITLE
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 needs_soffice = pytest.mark.skipif(office.soffice() is None or shutil.which("pdftotext") is None,
                                    reason="LibreOffice or poppler-utils is not installed")

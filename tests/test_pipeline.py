@@ -7,6 +7,8 @@ from cluster_xl.core.model import ACCEPTED, REJECTED, REPLACED, SKIPPED, Period
 from cluster_xl.run.collect import collect_inputs
 from cluster_xl.run.pipeline import build_report
 
+from helpers.workbooks import cell_at
+
 OCT = Period(2026, 10)
 
 
@@ -47,7 +49,7 @@ def test_a_college_with_errors_is_left_out_and_listed_missing(plan, generated_ex
     path = folder / "02_nit_2026-10.xlsx"
     wb = load_workbook(path)
     ws = wb["Мероприятия"]
-    cell = _cell(ws, "1.1.1", "Факт 2026")
+    cell = cell_at(ws, "1.1.1", "Факт 2026")
     ws[cell] = -4
     wb.save(path)
     before = path.read_bytes()
@@ -70,7 +72,7 @@ def test_the_later_file_of_a_college_replaces_the_earlier(plan, generated_exampl
         if row[0].value and str(row[0].value).startswith("Дата заполнения"):
             row[1].value = "30.11.2026"
     ws = wb["Мероприятия"]
-    ws[_cell(ws, "1.1.1", "Факт 2026")] = 100
+    ws[cell_at(ws, "1.1.1", "Факт 2026")] = 100
     wb.save(late)
     report = build_report(plan, [folder], OCT)
     st = statuses(report)
@@ -90,18 +92,3 @@ def test_collect_inputs_lists_every_file_sorted(tmp_path):
     assert [p.name for p in collect_inputs([tmp_path])] == ["a.ods", "b.xlsx"]
 
 
-def _cell(ws, code: str, header: str) -> str:
-    """A1 address of the cell in the row of `code` under `header` (found by text)."""
-    header_row = code_col = col = None
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value == "Код":
-                header_row, code_col = c.row, c.column
-            if header_row and c.row == header_row and c.value == header:
-                col = c.column
-        if col:
-            break
-    for r in range(header_row + 1, ws.max_row + 1):
-        if str(ws.cell(r, code_col).value).strip() == code:
-            return ws.cell(r, col).coordinate
-    raise AssertionError(f"{code} not found")

@@ -16,6 +16,8 @@ from cluster_xl.plan.load import load_plan
 from cluster_xl.plan.model import PlanError, PlanItem, plan_to_dict
 from cluster_xl.plan.workbook import read_plan_workbook, write_plan_workbook
 
+from helpers.seed import SEED_ACTIVITIES, SEED_INDICATORS
+
 # Column letters of «Позиции» as written for a three-year plan (the layout is part of the test).
 CODE, KIND, SECTION, RESULT, NAME, UNIT = "ABCDEF"
 TARGET = {2026: "G", 2027: "H", 2028: "I"}
@@ -39,31 +41,6 @@ def row_of(ws, code: str) -> int:
 
 
 # -- the seed document, transcribed by hand -------------------------------------------
-
-N = None  # «-» or an empty cell in the seed: no target that year
-# code: (unit, 2026, 2027, 2028) — «План мероприятий», every leaf.
-SEED_ACTIVITIES = {
-    "1.1.1": ("чел.", 25, 26, 27), "1.1.2": ("ед.", 47, 53, 54), "1.1.3": ("ед.", 47, 53, 54),
-    "1.2.1": ("ед.", 47, 53, 54), "1.3.1": ("ед.", 1, N, N), "1.3.2": ("ед.", 7, N, N),
-    "1.3.3": ("ед.", 2, 2, 2), "1.4.1": ("ед.", N, N, 18), "1.5.1": ("ед.", 1, 1, 1),
-    "1.5.2": ("ед.", 1, 1, 1), "1.5.3": ("ед.", 1, 1, 1), "1.6.1": ("чел.", 1160, 2460, 3340),
-    "2.1.1": ("чел.", 16, 2, 2), "2.2.1": ("ед.", 1, N, N), "2.3.1": ("чел.", 14, 16, 18),
-    "2.3.2": ("чел.", 50, 95, 150), "2.4.1": ("чел.", 14, 2, 2),
-    "3.1": ("тыс. руб.", 10000, N, N), "3.2": ("тыс. руб.", 9547, N, N),
-    "4.1.1": ("чел.", 35, 40, 45), "4.2.1": ("чел.", 14, 21, 28), "4.3.1": ("чел.", 35, 40, 45),
-    "5.1.1": ("ед.", 55, 110, 170), "5.2.1": ("ед.", 3, 1, 1), "5.3.1": ("ед.", 7, N, N),
-    "5.4.1": ("%", N, N, 87), "6.1.1": ("ед.", 72, 75, 80), "6.1.2": ("ед.", 82, 94, 110),
-    "6.2.1": ("ед.", 23, N, 1), "6.3.1": ("чел.", 1200, 1450, 2050), "6.4.1": ("чел.", 68, 80, 94),
-    "6.5.1": ("ед.", 7, N, N),
-}
-# «Плановые показатели результативности», cumulative at 31.12 of each year
-# (человек -> чел., единиц -> ед., тыс. рублей -> тыс. руб., as in the activities table).
-SEED_INDICATORS = {
-    "П1": ("чел.", 1160, 2460, 3340), "П2": ("ед.", 23, 23, 24), "П3": ("чел.", 50, 95, 150),
-    "П4": ("ед.", 55, 110, 170), "П5": ("чел.", 98, 133, 165), "П6": ("чел.", 68, 80, 94),
-    "П7": ("тыс. руб.", 99547, N, N),
-}
-
 
 @pytest.fixture(params=["json", "workbook"])
 def shipped(request, tmp_path, plan):

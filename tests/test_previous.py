@@ -16,8 +16,8 @@ from cluster_xl.core.model import Period
 from cluster_xl.run.pipeline import build_report
 from cluster_xl.consolidation.previous import compare_with_previous, read_previous
 
-from conftest import EXAMPLES
-from test_writer import all_values, find_row, header_cols
+from helpers import EXAMPLES
+from helpers.workbooks import all_values, find_row, header_cols
 
 OCT = Period(2026, 10)
 

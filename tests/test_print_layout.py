@@ -25,9 +25,9 @@ from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
 from cluster_xl.writing.layout import DOCUMENT_WIDTH, REPORT_TITLE, STATUS_FILLS, status_text
 from cluster_xl.writing.workbook import write_report
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from helpers import outcome
-from test_writer import all_values, find_row, header_cols
+from helpers.workbooks import all_values, find_row, header_cols
 
 STATUSES = tuple(STATUS_FILLS)
 WORDS = {status_text(s): s for s in STATUSES}

@@ -7,9 +7,9 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES
-from independent import aggregate
-from test_plan import SEED_ACTIVITIES, SEED_INDICATORS
+from helpers import EXAMPLES
+from helpers.independent import aggregate
+from helpers.seed import SEED_ACTIVITIES, SEED_INDICATORS
 
 DASH = "—"
 

@@ -24,6 +24,8 @@ from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
 from cluster_xl.writing.layout import STATUS_FILLS, period_phrase, status_text
 from cluster_xl.writing.workbook import write_report
 
+from helpers.workbooks import all_values, find_row, header_cols
+
 PERIOD = Period(2026, 10)
 EVIL_ORG = '=HYPERLINK("http://evil.example","Колледж")'
 EVIL_FILE = "=cmd|' /C calc'!A0.xlsx"
@@ -139,22 +141,6 @@ def written(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def book(written):
     return openpyxl.load_workbook(written)
-
-
-def find_row(ws, text: str, col: int = 1) -> int:
-    for row in range(1, ws.max_row + 1):
-        if ws.cell(row, col).value == text:
-            return row
-    raise AssertionError(f"{text!r} not found in column {col} of {ws.title}")
-
-
-def header_cols(ws, header_row: int) -> dict[str, int]:
-    return {ws.cell(header_row, c).value: c for c in range(1, ws.max_column + 1)
-            if ws.cell(header_row, c).value}
-
-
-def all_values(ws) -> list:
-    return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
 
 
 # -- the whole book ----------------------------------------------------------

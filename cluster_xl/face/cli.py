@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from ..core.version import __version__
 from .words import Group  # also gives click's own messages in Russian
-from ..core.model import Period, parse_period
+from ..core.model import Period, parse_date, parse_period
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -38,13 +38,9 @@ class DateType(click.ParamType):
     name = "ДД.ММ.ГГГГ"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(str(value).strip(), fmt).date()
-            except ValueError:
-                continue
+        found = parse_date(value, exact=True)
+        if found is not None:
+            return found
         self.fail(f"«{value}» — не дата; ожидается ДД.ММ.ГГГГ, например 05.11.2026.", param, ctx)
 
 

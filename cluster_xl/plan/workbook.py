@@ -20,6 +20,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..core.files import write_atomically
+from ..core.measure import line_count
 from ..core.issues import SEVERITY_WORDS, Issue, error, has_errors
 from ..core.numbers import parse_number
 from ..core.text import a1, cell_text, fold
@@ -312,12 +313,9 @@ _LINE_HEIGHT = 15  # points, for the default 11-point font
 
 def _height(cells) -> float | None:
     """Row height for wrapped text: neither LibreOffice nor Excel reliably fits it on opening."""
-    lines = 1
-    for value, width in cells:
-        if isinstance(value, str) and value:
-            # About one character per unit of column width; a little slack against clipping.
-            per_line = max(int(width * 1.05) - 2, 1)
-            lines = max(lines, sum(-(-len(p) // per_line) or 1 for p in value.split("\n")))
+    # About one character per unit of column width; a little slack against clipping.
+    lines = max((line_count(value, width * 1.05 - 1) for value, width in cells
+                 if isinstance(value, str) and value), default=1)
     return _LINE_HEIGHT * lines if lines > 1 else None
 
 

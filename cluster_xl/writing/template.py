@@ -8,7 +8,6 @@ protection without a password — a guard against slips, not a lock.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from xlsxwriter.utility import xl_range_abs
 
 from ..reading import contract as c
 from ..core.files import write_atomically
+from ..core.measure import line_count
 from ..core.model import FACT, TARGET, Period
 from ..plan.model import Plan, PlanItem
 
@@ -192,8 +192,8 @@ def _fit_row(ws, row: int, *cells: tuple[str | None, float, bool]) -> None:
 
 
 def _lines(text: str, width: float, bold: bool) -> int:
-    chars = max(int(width * (0.95 if bold else 1.1)) - 1, 1)
-    return sum(len(textwrap.wrap(part, chars)) or 1 for part in text.split("\n"))
+    # The template's 11-point default font fits about 1.1 characters per width unit.
+    return line_count(text, width * 1.1, bold)
 
 
 # -- «Списки» ----------------------------------------------------------------

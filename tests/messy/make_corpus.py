@@ -360,7 +360,7 @@ def expected(case: Case):
     """(values, specialties) the author meant: the source read by tests/independent.py, edited."""
     if str(REPO / "tests") not in sys.path:
         sys.path.insert(0, str(REPO / "tests"))
-    import independent
+    from helpers import independent
 
     values, specs = independent.read_values(case.source_path)
     values = dict(values)

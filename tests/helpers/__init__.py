@@ -1,4 +1,10 @@
-"""Small builders shared by the tests (no files: plain values)."""
+"""What the tests share: the repository's paths and small builders of plain values.
+
+Modules beside this one: `workbooks` (cells found and edited by text), `seed`
+(the seed document transcribed by hand), `independent` (an independent reading
+of filled templates), `hostile_files` (hostile and broken files), `listing`
+(a workbook as text, one line a cell).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,9 @@ from pathlib import Path
 
 from cluster_xl.core.model import ACCEPTED, Entry, FileOutcome, Period, Source, Specialty, Submission
 
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "2026-10"
+EXAMPLES_SEPTEMBER = REPO / "examples" / "2026-09"  # the month before, for --previous
 OCT_2026 = Period(2026, 10)
 
 
