@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
-LIMIT = float(os.environ.get("HOSTILE_LIMIT", "20"))  # seconds a run may take
-MEMORY_CAP = 3 << 30  # address space of each run: a runaway allocation fails instead of eating the CI box
+LIMIT = float(os.environ.get("HOSTILE_LIMIT", "15"))  # seconds a run may take
+MEMORY_CAP = 2 << 30  # address space of each run: a runaway allocation fails instead of eating the CI box
 
 
 @dataclass
@@ -43,6 +43,9 @@ class Run:
         tail = self.output[-1500:]
         return (f"{' '.join(self.args[3:])[:300]}\n  exit {self.returncode}, {self.seconds:.1f} s, "
                 f"{self.peak_mb:.0f} MB, stray {self.stray}\n  output tail: {tail!r}")
+
+
+STARTED: list[int] = []  # the session of every run started here (each run's pid)
 
 
 def cli_env() -> dict[str, str]:
@@ -127,6 +130,7 @@ def run_cli(*args: object, limit: float = LIMIT, cwd: Path | None = None, use_pt
             os.execve(sys.executable, argv, cli_env())
         finally:
             os._exit(127)
+    STARTED.append(pid)
     if use_pty:
         os.close(slave)
         fds = {master: bytearray()}
