@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # tests/hostile_files.py
+sys.path.insert(0, str(HERE.parent))  # tests/helpers
 
-import hostile_files as h  # noqa: E402
+from helpers import hostile_files as h  # noqa: E402
 
 REPO = HERE.parent.parent
 EXAMPLES = REPO / "examples" / "2026-10"
@@ -353,7 +353,7 @@ def plan_with_formula_text(dst: Path) -> Path:
     """The bundled plan with a section title, an item's unit and a section code that
     begin with «=» (xlsxwriter's write() takes such a string for a formula; chart
     titles that begin with «=» are references)."""
-    plan = json.loads((REPO / "cluster_xl" / "data" / "plan.json").read_text(encoding="utf-8"))
+    plan = json.loads((REPO / "cluster_xl" / "plan" / "data" / "plan.json").read_text(encoding="utf-8"))
     title, unit, code = PLAN_PAYLOADS
     plan["sections"][0]["title"] = title
     plan["items"][0]["unit"] = unit
