@@ -11,7 +11,6 @@ from dataclasses import dataclass, asdict
 from enum import Enum
 from typing import Iterable
 
-from .codes import level_of
 
 
 class Severity(str, Enum):
@@ -69,6 +68,8 @@ class Issue:
 def issue(code: str, message: str, severity: Severity | None = None, **where) -> Issue:
     """The one way an issue is made: its level from the catalogue (core/codes.py), or, for
     a code whose level the data decides (`varies`), the `severity` given."""
+    from .codes import level_of  # the catalogue: loaded with the first issue, not at start-up
+
     level = level_of(code)
     if level == "varies":
         if severity is None:

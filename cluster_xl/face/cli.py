@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 
 from ..core.version import __version__
-from .words import Group  # also gives click's own messages in Russian
+from .words import Group, install
+
+install()  # click's own messages in Russian
 from ..core.model import Period, parse_date, parse_period
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

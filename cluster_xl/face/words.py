@@ -1,11 +1,16 @@
 """Russian for click's own words («Usage:», «Missing option», …).
 
 click marks its texts for gettext but ships no Russian catalogue, and a user
-of this tool must not meet English in help or errors.  Importing this module
-points click's `_` at a small dictionary; texts not listed stay as they are.
+of this tool must not meet English in help or errors.  `install()` (called once
+by the CLI) points the `_` and `ngettext` that click's modules took from gettext
+at a small dictionary; texts not listed stay as they are.  It refuses a click
+whose modules no longer translate through gettext's functions (tests/test_words.py),
+rather than leave English in place silently.
 """
 
 from __future__ import annotations
+
+import gettext
 
 import click
 import click.core
@@ -56,11 +61,19 @@ def _ru_n(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
-for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
-                click.types):
-    _module._ = _ru
-    if hasattr(_module, "ngettext"):
-        _module.ngettext = _ru_n
+CLICK_MODULES = (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types)
+
+
+def install() -> None:
+    """Russian for click's texts in every module of click that has them (idempotent)."""
+    for module in CLICK_MODULES:
+        for name, ours, theirs in (("_", _ru, gettext.gettext), ("ngettext", _ru_n, gettext.ngettext)):
+            found = getattr(module, name, None)
+            if found is None or found is ours:
+                continue
+            if found is not theirs:
+                raise RuntimeError(f"{module.__name__}.{name} is not gettext's: click translates otherwise now")
+            setattr(module, name, ours)
 
 
 class Command(click.Command):
