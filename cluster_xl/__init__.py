@@ -21,7 +21,7 @@ _API = {
     "Filling": "cluster_xl.writing.template",
     "read_submission": "cluster_xl.reading.reader",
     "build_report": "cluster_xl.run.pipeline",
-    "compare_with_previous": "cluster_xl.consolidation.previous",
+    "compare_with_previous": "cluster_xl.run.untrusted",
     "write_report": "cluster_xl.writing.workbook",
     "write_pdf": "cluster_xl.writing.pdf",
     "Period": "cluster_xl.core.model",

@@ -4,6 +4,7 @@ each issue's level is the catalogue's, and the README's tables are the catalogue
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -64,8 +65,20 @@ def test_issues_take_their_level_from_the_catalogue():
         issue("no-such-code", "…")
 
 
+def regenerate_readme() -> None:
+    """CLUSTER_XL_REGENERATE=1 pytest tests/test_codes.py: the README's tables rewritten."""
+    text = README.read_text(encoding="utf-8")
+    for group in GROUP_TITLES:
+        begin, end = f"<!-- codes:{group} -->", f"<!-- /codes:{group} -->"
+        head, rest = text.split(begin, 1)
+        text = head + begin + "\n" + markdown_table(group) + "\n" + end + rest.split(end, 1)[1]
+    README.write_text(text, encoding="utf-8")
+
+
 @pytest.mark.parametrize("group", sorted(GROUP_TITLES))
 def test_the_readme_table_is_the_catalogue(group):
+    if os.environ.get("CLUSTER_XL_REGENERATE") == "1":
+        regenerate_readme()
     """The README holds each group's
     table between markers; the text between them must be what the catalogue gives."""
     text = README.read_text(encoding="utf-8")

@@ -191,7 +191,7 @@ def _totals(plan: "Plan", entries: pd.DataFrame, marks: pd.DataFrame, period: "P
     frame = _attach(frame, agg, ["item", "year"], "code")
     frame = frame.rename(columns={"target": "target"})
     frame["deviation"] = frame["fact"] - frame["target"]
-    frame["pct"] = frame["fact"] / frame["target"].where(frame["target"] != 0) * 100
+    frame["pct"] = _finite(frame["fact"] / frame["target"].where(frame["target"] != 0) * 100)
     prev = _previous_targets(frame)
     frame["expected"], frame["status"] = _status(frame, prev, period, plan.settings.on_track_tolerance)
     cols = ["code", "kind", "section", "result", "name", "unit", "rule", "cumulative", "schedule",
@@ -275,7 +275,7 @@ def _by_college(plan, entries, marks, accepted, period) -> pd.DataFrame:
     grid["target"] = grid["target"].astype("float64")
     grid["fact"] = grid["fact"].astype("float64")
     grid["organisation"] = grid["org_id"].map(names)
-    grid["pct"] = grid["fact"] / grid["target"].where(grid["target"] > 0) * 100
+    grid["pct"] = _finite(grid["fact"] / grid["target"].where(grid["target"] > 0) * 100)
     own = grid
     prev = own["prev"].fillna(0.0)  # the college's own target for last year
     grid["expected"], grid["status"] = _status(own, prev, period, plan.settings.on_track_tolerance)
@@ -284,6 +284,11 @@ def _by_college(plan, entries, marks, accepted, period) -> pd.DataFrame:
     grid = grid.sort_values(["_o", "organisation", "order"])
     columns = ["org_id", "organisation", "code", "target", "fact", "pct", "expected", "status"]
     return grid[columns].reset_index(drop=True)
+
+
+def _finite(column: pd.Series) -> pd.Series:
+    """A percentage that overflowed (a huge fact over a small target) is no percentage."""
+    return column.where(~column.isin([float("inf"), float("-inf")]))
 
 
 # -- findings ----------------------------------------------------------------

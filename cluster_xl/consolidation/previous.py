@@ -28,9 +28,16 @@ NOT_COLLEGES = {"Ед. изм.", "Кластер", "Наименование"}
 
 
 def compare_with_previous(report: Report, path: str | Path) -> Report:
-    """The report with last month's changes attached and their issues appended."""
-    path = Path(path)
-    previous, issues = read_previous(path)
+    """The report with last month's changes attached and their issues appended.
+
+    Reads the book in this process: for a book of one's own.  The CLI reads a
+    book given as `--previous` in the sandbox (`run.untrusted.compare_with_previous`)."""
+    return apply_previous(report, *read_previous(Path(path)))
+
+
+def apply_previous(report: Report, previous: Previous | None, issues: list[Issue]) -> Report:
+    """The report with last month's figures (as `read_previous` gave them) compared in."""
+    issues = list(issues)
     if previous is None:
         return replace(report, issues=report.issues + tuple(issues), findings=report.findings + tuple(issues))
     issues += _period_issues(previous, report.period)

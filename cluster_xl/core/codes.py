@@ -70,6 +70,10 @@ CODES: tuple[Code, ...] = (
     Code("unknown-template-version", "warning", "a template version this tool does not know", _FILE),
     Code("future-fact", "warning", "a fact for a year after the report year", _FILE),
     Code("lock-file", "warning", "an office suite's lock file (`~$…`), skipped", _FILE),
+    Code("not-a-regular-file", "warning", "a pipe, a device, a folder, a dangling link or a link leading out "
+         "of its folder: listed and skipped, never read", _FILE),
+    Code("implausible-date", "warning", "the fill date on the title sheet is unreadable or outside the run's "
+         "window (the report month to three months after it): it cannot make the file the latest", _FILE),
     Code("not-a-spreadsheet", "warning", "not a spreadsheet by its extension, skipped", _FILE),
     # -- the cluster ---------------------------------------------------------------
     Code("targets-mismatch", "warning", "the colleges' own targets do not add up to the approved target", "cluster"),

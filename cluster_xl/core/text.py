@@ -55,3 +55,25 @@ def a1(row: int, col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return f"{letters}{row + 1}"
+
+
+# Bidirectional controls: they reorder what a terminal shows (a name can look like another).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """Text safe to print on a terminal: control characters (C0, C1, DEL) and bidirectional
+    overrides shown as escapes («\\x1b», «\\u202e»), so a cell or a file name can neither
+    drive the terminal (clipboard, title, cursor) nor forge a line of the report."""
+    if text.isprintable() and not _BIDI.intersection(text):
+        return text
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch in _BIDI or (not ch.isprintable() and ch != " "):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import click
 
+from ..core.model import Period, parse_date, parse_period
+from ..core.text import printable
 from ..core.version import __version__
 from .words import Group, install
 
 install()  # click's own messages in Russian
-from ..core.model import Period, parse_date, parse_period
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class PeriodType(click.ParamType):
@@ -51,6 +52,17 @@ def previous_month(today: date | None = None) -> Period:
     return Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
 
 
+def regular_file(ctx, param, value):
+    """A file to read must be an ordinary file: a pipe or a device would block or never end."""
+    import stat
+
+    for path in (value if isinstance(value, tuple) else (value,)):
+        if path is not None and not stat.S_ISREG(os.stat(path).st_mode):
+            raise click.BadParameter(f"«{printable(str(path))}» — не обычный файл (канал, устройство "
+                                     "или иной особый файл); укажите файл книги.")
+    return value
+
+
 def xlsx_path(ctx, param, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"«{value.name}»: книга записывается в формате .xlsx; "
@@ -61,19 +73,19 @@ def xlsx_path(ctx, param, value: Path | None) -> Path | None:
 def plan_option(f):
     return click.option(
         "--plan", "plan_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Файл плана кластера (.xlsx, .ods или .json). По умолчанию — встроенный план.")(f)
+        callback=regular_file, help="Файл плана кластера (.xlsx, .ods или .json). По умолчанию — встроенный план.")(f)
 
 
 def load(plan_path: Path | None):
-    from ..plan.load import load_plan
-    from ..plan.model import PlanError
+    from ..plan.model import PlanError, default_plan
+    from ..run.untrusted import plan_from
     from .render import issue_line
 
     try:
-        return load_plan(plan_path)
+        return default_plan() if plan_path is None else plan_from(plan_path)
     except PlanError as exc:
-        lines = [f"Ошибка: {exc}"] + [issue_line(i) for i in exc.issues]
-        raise click.ClickException("\n".join(lines)) from None
+        lines = [str(exc)] + [issue_line(i) for i in exc.issues]
+        raise click.ClickException(printable("\n".join(lines))) from None
 
 
 def _positive(ctx, param, value: int | None) -> int | None:
@@ -86,8 +98,9 @@ def jobs_option(f):
     return click.option(
         "--jobs", "jobs", type=int, default=None, metavar="N", callback=_positive,
         help="Сколько файлов читать одновременно (процессов). По умолчанию — по числу ядер "
-             "процессора; 1 — по одному в основном процессе. Файл, на котором программа чтения "
-             "аварийно завершилась, отклоняется, остальные сводятся.")(f)
+             "процессора; 1 — по одному. Каждый файл читается в отдельном процессе с пределами "
+             "времени и памяти; файл, на котором чтение аварийно завершилось или превысило "
+             "предел, отклоняется, остальные сводятся.")(f)
 
 
 class Problems(Exception):
@@ -112,7 +125,7 @@ def cli():
 @click.option("--organisation", help="Заранее вписать организацию (краткое наименование из плана).")
 @click.option("--period", type=PeriodType(), help="Заранее вписать отчётный период (ГГГГ-ММ).")
 @click.option("--targets-from", "targets_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Вписать и закрепить плановые значения организации из её отчёта (например, "
+              callback=regular_file, help="Вписать и закрепить плановые значения организации из её отчёта (например, "
                    "за прошлый месяц); изменённый колледжем план будет отмечен при своде.")
 @plan_option
 def template(output: Path, organisation: str | None, period: Period | None, targets_from: Path | None,
@@ -120,6 +133,7 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
     """Выпустить шаблон отчёта для заполнения колледжем."""
     from ..writing.template import Filling, write_template
 
+    _distinct_output(output, [targets_from, plan_path])
     plan = load(plan_path)
     title, targets = {}, {}
     if targets_from is not None:
@@ -134,20 +148,21 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
     if period:
         title["period"] = str(period)
     filling = Filling(title=title, values=targets, lock_plan=targets_from is not None)
-    path = write_template(plan, output, filling if title or targets_from else None)
-    click.echo(f"Шаблон записан: {path}")
+    with _writing(output):
+        path = write_template(plan, output, filling if title or targets_from else None)
+    click.echo(printable(f"Шаблон записан: {path}"))
 
 
 def _issued_targets(path: Path, plan) -> tuple[str, dict]:
     """The organisation and the «План ГГГГ» values of a college's report that reads cleanly."""
-    from ..reading.reader import read_submission
+    from ..run.untrusted import submission_from
     from .render import issue_line
 
-    result = read_submission(path, plan)
+    result = submission_from(path, plan)
     errors = [i for i in result.issues if i.is_error]
     if result.submission is None or errors:
         lines = [issue_line(i) for i in errors or result.issues]
-        raise click.ClickException("\n".join([f"Плановые значения не взяты из «{path.name}»:"] + lines))
+        raise click.ClickException(printable("\n".join([f"Плановые значения не взяты из «{path.name}»:"] + lines)))
     sub = result.submission
     return sub.organisation, {(e.code, e.year, "target"): e.value for e in sub.entries if e.measure == "target"}
 
@@ -168,13 +183,16 @@ def plan_export(output: Path, plan_path: Path | None):
     """
     from ..plan.workbook import write_plan_workbook
 
-    path = write_plan_workbook(load(plan_path), output)
-    click.echo(f"План записан: {path}")
+    _distinct_output(output, [plan_path])
+    plan = load(plan_path)
+    with _writing(output):
+        path = write_plan_workbook(plan, output)
+    click.echo(printable(f"План записан: {path}"))
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="ФАЙЛ...",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=regular_file)
 @click.option("--period", type=PeriodType(), default=None,
               help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками.")
@@ -195,6 +213,8 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
 
     if annotated is not None and len(files) != 1:
         raise click.UsageError("Параметр --annotate применяется к одному файлу; укажите один ФАЙЛ.")
+    if annotated is not None:
+        _distinct_output(annotated, [*files, plan_path])
     plan = load(plan_path)
     period = period or previous_month()
     outcomes = process_files([Path(f) for f in files], plan, period, strict, jobs=jobs)
@@ -210,14 +230,18 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
 
 def _annotate(path: Path, issues, out: Path) -> bool:
     """The copy with marks; its failure is reported, never raised (exit code 1)."""
-    from ..writing.annotate import AnnotateError, annotate
+    from ..run.untrusted import annotated_copy
+    from ..writing.annotate import AnnotateError
 
     try:
-        annotate(path, issues, out)
+        annotated_copy(path, issues, out)
     except AnnotateError as exc:
-        click.echo(f"Копия с пометками не записана: {exc}", err=True)
+        click.echo(printable(f"Копия с пометками не записана: {exc}"), err=True)
         return False
-    click.echo(f"Копия файла с пометками записана: {out}", err=True)
+    except OSError as exc:
+        click.echo(printable(f"Копия с пометками не записана: {os_reason(exc, out)}"), err=True)
+        return False
+    click.echo(printable(f"Копия файла с пометками записана: {out}"), err=True)
     return True
 
 
@@ -231,7 +255,7 @@ def _annotate(path: Path, issues, out: Path) -> bool:
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками: такие файлы не входят в свод.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести замечания в формате JSON.")
 @click.option("--previous", "previous_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Сводная книга прошлого месяца: показать изменения с тех пор по позициям и "
+              callback=regular_file, help="Сводная книга прошлого месяца: показать изменения с тех пор по позициям и "
                    "организациям и отметить позиции, где факт уменьшился.")
 @click.option("--pdf", "as_pdf", is_flag=True,
               help="Записать рядом с книгой PDF печатных листов (нужен LibreOffice).")
@@ -247,26 +271,30 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     в итоги не входит. Исходные файлы не изменяются. Одни и те же файлы дают
     побайтно одинаковую книгу: её SHA-256 можно указать в письме.
     """
+    from ..run.collect import collect_inputs
+    from ..run.pipeline import build_report
     from ..run.sandbox import default_jobs
-    from ..run.pipeline import build_report, collect_inputs
     from .render import console_report, json_report
 
-    plan = load(plan_path)
     period = period or previous_month()
+    output = output or Path(f"consolidated_{period}.xlsx")
     files = collect_inputs(inputs)
     if not files:
         raise click.UsageError("В указанных папках нет файлов для свода.")
+    _distinct_output(output, [*files, previous_path, plan_path])
+    _distinct_output(output.with_suffix(".pdf") if as_pdf else None, [*files, previous_path, plan_path])
+    plan = load(plan_path)
     with click.progressbar(length=len(files), label="Чтение файлов", file=sys.stderr,
                            show_pos=True) as bar:
-        report = build_report(plan, files, period, strict=strict, generated_on=formed_on,
+        report = build_report(plan, inputs, period, strict=strict, generated_on=formed_on,
                               progress=lambda _: bar.update(1), jobs=jobs or default_jobs())
     from ..writing.workbook import write_report  # pandas: after the worker processes have been started
     if previous_path is not None:
-        from ..consolidation.previous import compare_with_previous
+        from ..run.untrusted import compare_with_previous
 
         report = compare_with_previous(report, previous_path)
-    output = output or Path(f"consolidated_{period}.xlsx")
-    write_report(report, output)
+    with _writing(output):
+        write_report(report, output)
     outcomes = report.files
     findings = report.findings
     if as_json:
@@ -274,11 +302,68 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     else:
         click.echo(console_report(outcomes, findings))
         accepted = sum(o.status == "accepted" for o in outcomes)
-        click.echo(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {len(outcomes)}.")
+        click.echo(printable(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {len(outcomes)}."))
     pdf_written = not as_pdf or _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json)
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
     if failed or (strict and report.issues) or not pdf_written:
         raise Problems()
+
+
+def _distinct_output(output: Path | None, inputs) -> None:
+    """An output must not replace anything the command reads, and its folder must take it:
+    checked before any file is read, so a month's work is not lost at the end."""
+    if output is None:
+        return
+    for given in inputs:
+        if given is not None and _same_file(output, Path(given)):
+            raise click.UsageError(printable(
+                f"«{output}» — это входной файл команды ({given}); он не может быть заменён "
+                "результатом. Укажите другое имя файла (-o)."))
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.ClickException(printable(f"Папка «{folder}» для записи «{output.name}» не существует."))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.ClickException(printable(f"В папку «{folder}» нельзя записать «{output.name}»: "
+                                             "нет прав на запись."))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+class _writing:
+    """An OSError while writing `path` (disk full, folder read-only) as a Russian message."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, OSError):
+            raise click.ClickException(printable(f"Файл «{self.path}» не записан: "
+                                                 f"{os_reason(exc, self.path)}.")) from None
+        return False
+
+
+_ERRNO_RU = {
+    "ENOSPC": "на диске нет места", "EDQUOT": "исчерпана квота диска", "EACCES": "нет прав на запись",
+    "EPERM": "нет прав на запись", "EROFS": "файловая система доступна только для чтения",
+    "ENOENT": "папка не существует", "ENOTDIR": "путь не ведёт в папку", "EISDIR": "это папка",
+    "ENAMETOOLONG": "слишком длинное имя файла", "EIO": "ошибка ввода-вывода",
+}
+
+
+def os_reason(exc: OSError, path: Path) -> str:
+    """An operating-system error in Russian words (never the English errno text)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _ERRNO_RU.get(name, f"ошибка операционной системы{f' ({name})' if name else ''}")
 
 
 def _write_pdf(report, path: Path, quiet: bool) -> bool:
@@ -288,9 +373,9 @@ def _write_pdf(report, path: Path, quiet: bool) -> bool:
     try:
         write_pdf(report, path)
     except PdfError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(printable(str(exc)), err=True)
         return False
-    click.echo(f"PDF записан: {path}", err=quiet)
+    click.echo(printable(f"PDF записан: {path}"), err=quiet)
     return True
 
 
@@ -302,10 +387,11 @@ def main(argv=None) -> None:
         sys.exit(EXIT_PROBLEMS)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("Прервано.", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
+        exc.message = printable(exc.message)
         exc.show()
         sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_PROBLEMS)
     except Exception as exc:  # a bug in cluster_xl, never a college's data

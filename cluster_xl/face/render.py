@@ -7,28 +7,34 @@ from typing import Iterable, Sequence
 
 from ..core.issues import Issue
 from ..core.model import STATUS_LABELS, FileOutcome
+from ..core.text import printable
+
+
+def _safe(text) -> str:
+    """A field of the console report: one line, nothing a terminal would obey."""
+    return printable(str(text), keep_newlines=False)
 
 
 
 def issue_line(issue: Issue) -> str:
-    place = issue.sheet + ("!" + issue.cell if issue.cell else "") if issue.sheet else ""
+    place = _safe(issue.sheet) + ("!" + _safe(issue.cell) if issue.cell else "") if issue.sheet else ""
     head = f"  {issue.severity.tag:<8} "
     if place:
         head += f"{place}: "
-    return f"{head}{issue.message} [{issue.code}]"
+    return f"{head}{_safe(issue.message)} [{issue.code}]"
 
 
 def file_block(outcome: FileOutcome) -> list[str]:
     errors = sum(i.is_error for i in outcome.issues)
     warnings = len(outcome.issues) - errors
-    title = f"{outcome.file} — {STATUS_LABELS[outcome.status]}"
+    title = f"{_safe(outcome.file)} — {STATUS_LABELS[outcome.status]}"
     if outcome.organisation:
-        title += f" ({outcome.organisation}"
+        title += f" ({_safe(outcome.organisation)}"
         title += f", период {outcome.period})" if outcome.period else ")"
     counts = f"ошибок: {errors}, предупреждений: {warnings}"
     lines = [f"{title}; {counts}"]
     if outcome.note:
-        lines.append(f"  {outcome.note}")
+        lines.append(f"  {_safe(outcome.note)}")
     lines += [issue_line(i) for i in outcome.issues]
     return lines
 

@@ -50,6 +50,9 @@ class PlanError(Exception):
         super().__init__(message)
         self.issues = list(issues)
 
+    def __reduce__(self):  # comes back whole from a sandboxed worker
+        return (PlanError, (str(self), self.issues))
+
 
 @dataclass(frozen=True)
 class Organisation:

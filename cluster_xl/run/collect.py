@@ -1,4 +1,9 @@
-"""Which files a run reads: the paths given, folders opened, and what is skipped and why."""
+"""Which files a run reads: the paths given, folders opened, and what is skipped and why.
+
+Nothing in a folder is left out silently: every entry but hidden ones becomes an
+input, and what must not be read (a pipe, a device, a folder, a dangling link, a
+link leading out of the folder it sits in) is listed as skipped with its reason,
+without a byte of it read."""
 
 from __future__ import annotations
 
@@ -15,17 +20,22 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, and every file directly inside a named folder, sorted."""
+    """Files named directly, and every entry directly inside a named folder, sorted."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith("."))
+            found += sorted(c for c in p.iterdir() if not c.name.startswith("."))
         else:
             found.append(p)
     return found
 
 
 def skip_reason(path: Path) -> Issue | None:
+    """Why `path` is not read, or None; decided without reading it."""
+    special = _not_a_regular_file(path)
+    if special:
+        return warning("not-a-regular-file", f"«{path.name}» — {special}: не прочитан, пропущен.",
+                       file=path.name)
     if path.name.startswith("~$"):
         return warning("lock-file", "Временный файл блокировки офисного пакета — не отчёт, пропущен.",
                        file=path.name)
@@ -36,11 +46,37 @@ def skip_reason(path: Path) -> Issue | None:
     return None
 
 
+def _not_a_regular_file(path: Path) -> str | None:
+    """What `path` is, when it is not an ordinary file that may be read."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            home = path.parent.resolve()
+            if home != target.parent and home not in target.parents:
+                return "символическая ссылка на файл вне папки отчётов"
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "ссылка на несуществующий файл"
+    except (OSError, RuntimeError):  # a loop of links, no access
+        return "недоступный файл"
+    if stat.S_ISDIR(mode):
+        return "папка, а не файл (вложенные папки не читаются)"
+    if stat.S_ISFIFO(mode):
+        return "канал (FIFO), а не файл"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "устройство, а не файл"
+    if stat.S_ISSOCK(mode):
+        return "сокет, а не файл"
+    if not stat.S_ISREG(mode):
+        return "особый файл"
+    return None
+
+
 def sha256(path: Path) -> str:
     """In chunks, and only of a regular file: a device or a pipe would never end."""
     digest = hashlib.sha256()
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        if _not_a_regular_file(path) or not stat.S_ISREG(os.stat(path).st_mode):
             return ""
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):

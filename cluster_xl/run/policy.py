@@ -17,6 +17,7 @@ from ..checks.rules import check_submission
 from ..core.issues import Issue, warning
 from ..core.model import ACCEPTED, REJECTED, REPLACED, SKIPPED, FileOutcome, Period, parse_date
 from ..plan.model import Plan
+from ..reading.contract import SHEET_TITLE
 from .collect import sha256, skip_reason
 
 
@@ -33,6 +34,7 @@ def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = F
     if sub is None:
         return FileOutcome(path, path.name, sha256(path), REJECTED, None, "", None, None, tuple(issues))
     issues += check_submission(sub, plan, period)
+    issues += _date_issues(sub, period or sub.period)
     org = plan.find_organisation(sub.organisation)
     failed = any(i.is_error or strict for i in issues)
     return FileOutcome(
@@ -64,8 +66,11 @@ def resolve_duplicates(outcomes: Sequence[FileOutcome]) -> list[FileOutcome]:
 
 
 def _recency(o: FileOutcome) -> tuple:
-    """The date on the title sheet first, then the file's modification time."""
-    filled = parse_date(o.submission.title.get("filled_on") if o.submission else None)
+    """The date on the title sheet first, then the file's modification time.
+
+    Only a plausible date counts (`date_window`): a file dated 31.12.2099 must not
+    replace a college's genuine report, nor outrank every later correction."""
+    filled = _plausible(o.submission.title.get("filled_on"), o.period) if o.submission else None
     try:
         mtime = o.path.stat().st_mtime
     except OSError:
@@ -88,6 +93,35 @@ def missing_colleges(plan: Plan, outcomes: Sequence[FileOutcome]) -> list[Issue]
     return issues
 
 
+def date_window(period: Period) -> tuple[date, date]:
+    """The dates a report for `period` can plausibly be filled on: the report month to three
+    months after it."""
+    return date(period.year, period.month, 1), date.fromordinal(period.end_date.toordinal() + 92)
+
+
+def _plausible(value, period: Period | None) -> date | None:
+    found = parse_date(value)
+    if found is None or period is None:
+        return found
+    first, last = date_window(period)
+    return found if first <= found <= last else None
+
+
+def _date_issues(sub, period: Period | None) -> list[Issue]:
+    """A fill date that is there but unreadable, or outside the window, is a located warning."""
+    value = sub.title.get("filled_on")
+    if not value or period is None or _plausible(value, period) is not None:
+        return []
+    first, last = date_window(period)
+    found = parse_date(value)
+    what = (f"дата {found:%d.%m.%Y} вне срока отчёта за {period.words} ({first:%d.%m.%Y}–{last:%d.%m.%Y})"
+            if found else f"«{str(value)[:60]}» не распознана как дата (ожидается ДД.ММ.ГГГГ)")
+    return [warning("implausible-date",
+                    f"Дата заполнения: {what}. Она не учитывается при выборе последнего файла организации.",
+                    file=sub.file, sheet=SHEET_TITLE, cell=sub.title_cells.get("filled_on", ""),
+                    value=str(value)[:200])]
+
+
 def document_date(period: Period, outcomes: Sequence[FileOutcome]) -> date:
     """The date a report is formed on, from its inputs, so the same files give the same bytes.
 
@@ -95,10 +129,6 @@ def document_date(period: Period, outcomes: Sequence[FileOutcome]) -> date:
     (within the report month or the three months after it); else the last day of
     the month.  `--date` overrides it.
     """
-    end = period.end_date
-    latest = date.fromordinal(end.toordinal() + 92)
-    first = date(period.year, period.month, 1)
-    filled = [parse_date(o.submission.title.get("filled_on")) for o in outcomes
+    filled = [_plausible(o.submission.title.get("filled_on"), period) for o in outcomes
               if o.status == ACCEPTED and o.submission is not None]
-    plausible = [d for d in filled if d is not None and first <= d <= latest]
-    return max(plausible, default=end)
+    return max((d for d in filled if d is not None), default=period.end_date)

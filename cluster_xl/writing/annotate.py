@@ -9,7 +9,11 @@ copy appears complete or not at all.
 
 .xls and .ods are converted to .xlsx with LibreOffice first, where it is
 installed; a file the guard refuses (guard.py) is never opened.  Every text
-written here is stored as text: a message quoting «=1+2» stays a message.
+written here is stored as text: a message quoting «=1+2» stays a message.  The
+college's formulas are carried as their computed values, never as formulas: a
+WEBSERVICE, DDE or HYPERLINK call in the file must not run when someone opens
+the copy (the «Замечания» sheet says so).  The CLI runs this in the sandbox
+(run/untrusted.py): openpyxl builds every cell of the file it opens.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ NOTES_SHEET = "Замечания"
 AUTHOR = "cluster-xl"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 CONVERT_TIMEOUT = 180  # seconds LibreOffice may take to convert one file
+FORMULAS_NOTE = ("Формулы файла в этой копии заменены их вычисленными значениями: копия служит только "
+                 "для просмотра замечаний, исправления вносятся в исходный файл.")
 
 
 class AnnotateError(Exception):
@@ -85,7 +91,8 @@ def _load(source: Path, macros: bool):
     import openpyxl  # only this command needs it
 
     try:
-        return openpyxl.load_workbook(source, keep_vba=macros, keep_links=False)
+        # data_only: formulas come as the values the college's program computed (no live calls).
+        return openpyxl.load_workbook(source, keep_vba=macros, keep_links=False, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any damage: a message, not a traceback
         raise AnnotateError(f"Книгу не удалось открыть для пометок ({type(exc).__name__}: {exc}).") from None
 
@@ -143,9 +150,12 @@ def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
             if col == 2:
                 fill = FILLS["error" if issue.is_error else "warning"]
                 cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    _text(ws, 3, 1, FORMULAS_NOTE).font = Font(italic=True)
     ws.merge_cells("A2:F2")
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 32
+    ws.merge_cells("A3:F3")
+    for row in (2, 3):
+        ws[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 32
     for col, width in zip("ABCDEF", (5, 16, 24, 16, 9, 90)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -265,8 +265,14 @@ def _range(row1: int, col1: int, row2: int, col2: int) -> str:
     return f"='{SHEET_CHARTS}'!{first}:{last}"
 
 
+def chart_text(text: str) -> str:
+    """A title or series name as text: XlsxWriter takes a name beginning with «=» for a
+    reference (a plan's code or unit may begin with it), so such a name gets a space first."""
+    return f" {text}" if text.lstrip().startswith("=") else text
+
+
 def _style(chart, title: str, size: int = 12, legend: bool = True) -> None:
-    chart.set_title({"name": title, "name_font": {**FONT, "size": size, "bold": True}})
+    chart.set_title({"name": chart_text(title), "name_font": {**FONT, "size": size, "bold": True}})
     if legend:
         chart.set_legend({"position": "bottom", "font": FONT})
     else:

@@ -31,6 +31,9 @@ WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
+    # A second wall behind the reader's bound on numbers: NaN and ±inf become #NUM!-style
+    # error cells instead of an exception that would leave no workbook at all.
+    "nan_inf_to_errors": True,
     # Times New Roman prints like an official document; LibreOffice substitutes
     # the metric-compatible Liberation Serif, so pages break the same way.
     # 10 pt is the table text; the text around the tables is 12-14 pt.

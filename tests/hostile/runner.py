@@ -49,7 +49,9 @@ STARTED: list[int] = []  # the session of every run started here (each run's pid
 
 
 def cli_env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+           # The sandbox's limits, short enough that a file tried twice ends within LIMIT.
+           "CLUSTER_XL_FILE_SECONDS": "4", "CLUSTER_XL_FILE_MEMORY_MB": "1024"}
     env.pop("CLUSTER_XL_DEBUG", None)
     return env
 

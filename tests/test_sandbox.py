@@ -96,3 +96,120 @@ def test_packed_entries_read_back_as_the_entries(plan, generated_examples):
     assert len(packed) == len(entries) > 100
     assert tuple(packed) == entries and packed == entries
     assert packed[-1] == entries[-1] and packed[3:7] == entries[3:7]
+
+
+# -- the sandbox's limits ------------------------------------------------------------
+
+import os  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from cluster_xl.plan.model import PlanError  # noqa: E402
+from cluster_xl.run import sandbox  # noqa: E402
+from cluster_xl.run.sandbox import Limits, SandboxFailure, isolated  # noqa: E402
+
+
+def _sleep(seconds):
+    time.sleep(seconds)
+    return "woke"
+
+
+def _allocate(megabytes):
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def _abort():
+    os.abort()
+
+
+def _raise_plan_error():
+    from cluster_xl.core.issues import error
+
+    raise PlanError("План содержит ошибки", [error("plan-no-years", "В плане не указаны годы.")])
+
+
+def _pid():
+    return os.getpid()
+
+
+def test_a_call_returns_its_value_from_another_process():
+    assert isolated(_pid) != os.getpid()
+    assert isolated(_sleep, 0) == "woke"
+
+
+def test_an_exception_comes_back_whole():
+    with pytest.raises(PlanError) as caught:
+        isolated(_raise_plan_error)
+    assert [i.code for i in caught.value.issues] == ["plan-no-years"]
+
+
+def test_a_call_that_overruns_its_time_is_ended():
+    started = time.monotonic()
+    with pytest.raises(SandboxFailure) as caught:
+        isolated(_sleep, 60, limits=Limits(seconds=1))
+    assert caught.value.kind == "timeout" and "1 с" in str(caught.value)
+    assert time.monotonic() - started < 30  # ended, not waited for
+
+
+def test_a_call_that_takes_too_much_memory_fails_as_memory():
+    with pytest.raises(SandboxFailure) as caught:
+        isolated(_allocate, 4096, limits=Limits(memory_mb=256))
+    assert caught.value.kind == "memory" and "256 МБ" in str(caught.value)
+    assert isolated(_allocate, 64, limits=Limits(memory_mb=256)) == 64 * 1024 * 1024
+
+
+def test_a_native_abort_is_a_crash_and_prints_nothing(capfd):
+    with pytest.raises(SandboxFailure) as caught:
+        isolated(_abort)
+    assert caught.value.kind == "crash" and "сигнал 6" in str(caught.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_jobs_1_still_reads_in_a_worker(plan, generated_examples, monkeypatch):
+    seen = []
+    monkeypatch.setattr(sandbox, "process_file", lambda path, *a: seen.append(path) or os.getpid())
+    pids = process_files(sorted(generated_examples.iterdir())[:3], plan, OCT, jobs=1)
+    assert seen == [] and len(set(pids)) == 1 and pids[0] != os.getpid()
+
+
+def test_a_file_that_hangs_is_tried_twice_then_rejected_and_the_rest_are_read(
+        plan, generated_examples, tmp_path, monkeypatch):
+    paths = sorted(generated_examples.iterdir())
+    victim = paths[2]
+    tries = tmp_path / "tries"
+    real = sandbox.process_file
+
+    def slow_on_victim(path, *args):
+        if path == victim:
+            with open(tries, "a") as f:
+                f.write("x")
+            time.sleep(60)
+        return real(path, *args)
+
+    monkeypatch.setattr(sandbox, "process_file", slow_on_victim)
+    outcomes = process_files(paths, plan, OCT, jobs=2, limits=Limits(seconds=2))
+    assert tries.read_text() == "xx"  # once with the others, once alone
+    bad = [o for o in outcomes if o.status == REJECTED]
+    assert [o.file for o in bad] == [victim.name]
+    assert "предел времени" in bad[0].issues[0].message and bad[0].issues[0].code == "reader-crashed"
+    assert all(o.status == ACCEPTED for o in outcomes if o.file != victim.name)
+
+
+def test_a_bug_in_a_worker_prints_no_traceback(plan, generated_examples, monkeypatch, capfd):
+    def broken(path, *args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sandbox, "process_file", broken)
+    outcomes = process_files(sorted(generated_examples.iterdir())[:2], plan, OCT, jobs=1,
+                             limits=Limits(seconds=20))
+    assert {o.status for o in outcomes} == {REJECTED}
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_limits_are_settings(monkeypatch):
+    monkeypatch.setenv(sandbox.SECONDS_ENV, "7.5")
+    monkeypatch.setenv(sandbox.MEMORY_ENV, "300")
+    assert Limits.from_env() == Limits(seconds=7.5, memory_mb=300)
+    monkeypatch.setenv(sandbox.SECONDS_ENV, "soon")
+    assert Limits.from_env().seconds == Limits().seconds
