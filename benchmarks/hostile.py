@@ -7,7 +7,7 @@ Writes, in a temporary folder, three months of input and consolidates each
 with `python -m cluster_xl consolidate` under `/usr/bin/time -v`:
 
   clean      the seven example colleges
-  hostile    the same plus every hostile file of tests/hostile_files.py
+  hostile    the same plus every hostile file of tests/helpers/hostile_files.py
              (zip bombs honest and lying, a value at XFD1048576, entity
              expansion, a declared count of two thousand million strings,
              encrypted workbooks, an .xls grid to its last cell, an .ods row
@@ -18,6 +18,12 @@ with `python -m cluster_xl consolidate` under `/usr/bin/time -v`:
              the largest grid the guard lets a reader build
   big-text   the seven colleges plus one workbook whose shared strings inflate
              to 95 MB (under the 100 MB the guard allows in all)
+  attack     the seven colleges plus every case of tests/hostile/make_hostile.py
+             (scanners made quadratic, a sheet stored as .bin, one long string in
+             thousands of cells, repeats over long text, a sheet declared three
+             thousand times, a merged whole sheet, a megabyte in a number cell,
+             the largest finite number, terminal escapes, live formulas, a date
+             in 2099, a dense book) — the sandbox's limits are what end them
 
 and prints maximum resident set size, wall time and the exit code of each.
 Not a test: CI does not measure anything.
@@ -43,6 +49,9 @@ from cluster_xl.writing.sample import write_examples  # noqa: E402
 
 from helpers import hostile_files as h  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tests" / "hostile"))
+import make_hostile  # noqa: E402
+
 TIME = "/usr/bin/time"
 
 
@@ -67,9 +76,13 @@ def main() -> None:
         _at_limit(example, at_limit / "08_at_limit.xlsx")
         big_text = _copy(clean, root / "big_text")
         _big_text(example, big_text / "08_big_text.xlsx")
+        attack = _copy(clean, root / "attack")
+        for path in make_hostile.write_all(root / "attack_files").values():
+            if path.suffix != ".json":
+                shutil.copy(path, attack / path.name)
         print(f"{'run':<10} {'files':>6} {'max RSS, MB':>12} {'wall, s':>8} {'exit':>5}")
         for name, folder in (("clean", clean), ("hostile", hostile), ("at-limit", at_limit),
-                             ("big-text", big_text)):
+                             ("big-text", big_text), ("attack", attack)):
             rss, wall, code = _measure(folder, root / f"{name}.xlsx")
             print(f"{name:<10} {len(list(folder.iterdir())):>6} {rss / 1024:>12.0f} {wall:>8.1f} {code:>5}")
 
