@@ -40,6 +40,14 @@ TITLE_FIELDS: dict[str, str] = {
     "template_version": "Версия шаблона",
 }
 REQUIRED_TITLE_FIELDS = ("organisation", "period", "responsible")
+# Labels people retype a field's label as (matched like the labels themselves).
+TITLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "organisation": ("Наименование организации", "Наименование образовательной организации",
+                     "Полное наименование организации", "Образовательная организация",
+                     "Наименование учреждения"),
+    "period": ("Период", "Отчетный месяц"),
+    "responsible": ("Ответственный исполнитель", "Исполнитель", "ФИО ответственного"),
+}
 
 # Activities and indicators sheets: one header row with these labels.
 HEADER_CODE = "Код"
@@ -61,7 +69,10 @@ HEADER_SPECIALTY_CODE = "Код специальности"
 HEADER_SPECIALTY_NAME = "Наименование профессии, специальности"
 SPECIALTY_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 # What counts as "yes" in a mark cell (people type all of these).
-MARKS_YES = frozenset({"1", "да", "+", "x", "х", "v", "✓", "✔", "yes", "true"})
+MARKS_YES = frozenset({"1", "да", "д", "есть", "имеется", "+", "x", "х", "v", "✓", "✔", "√", "☑", "☒",
+                       "yes", "y", "true"})
+# A college's own total row under a table: its first words in the code or the name column.
+TOTAL_ROW_WORDS = ("итого", "всего")
 
 _MEASURE = re.compile(r"^(план|факт)\D*(\d{4})")
 

@@ -28,8 +28,8 @@ from . import contract as c
 from . import guard
 from ..core.issues import Issue, Severity, issue
 from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
-from ..core.numbers import parse_number
-from ..core.text import a1
+from ..core.numbers import is_percent_unit, is_whole_unit, parse_number
+from ..core.text import a1, quote
 from ..plan.model import Plan, normalise_code
 
 Row = Sequence[object]
@@ -270,6 +270,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def said(value: object) -> str:
+    """A cell's value as quoted in a message or an issue: as shown, at most ~200 characters."""
+    return quote(show(value))
+
+
 def show(value: object) -> str:
     """A cell value as a person would see it in a message."""
     if _blank(value):
@@ -418,9 +423,9 @@ def _title_field_text(value: str) -> str | None:
         return None
     best, best_len = None, 0
     for key, label in c.TITLE_FIELDS.items():
-        norm = c.norm_label(label)
-        if (text.startswith(norm) or norm.startswith(text)) and len(norm) > best_len:
-            best, best_len = key, len(norm)
+        for norm in (c.norm_label(label), *map(c.norm_label, c.TITLE_ALIASES.get(key, ()))):
+            if (text.startswith(norm) or norm.startswith(text)) and len(norm) > best_len:
+                best, best_len = key, len(norm)
     return best
 
 
@@ -489,7 +494,7 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
             ctx.error("duplicate-code",
                       f"Код {code} указан повторно (первое вхождение — {state.seen[code]}); "
                       "значения повторной строки не учтены.",
-                      sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
+                      sheet=sheet, cell=code_cell, item=code, value=said(raw_code))
             return
         state.seen[code] = f"лист «{sheet}», ячейка {code_cell}"
         if header.unit_col is not None:
@@ -504,28 +509,50 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
     numbers = [(col, p) for (col, _), p in zip(columns, map(parse_number, values)) if p.is_number]
     if not numbers:
         return
-    if code in ctx.plan.by_code or code in ctx.plan.heading_codes:
+    if _total_row(raw_code, _at(row, header.name_col)):
+        col, p = numbers[0]
+        ctx.warning("total-row",
+                    f"Строка {r + 1} — итоговая строка организации («{said(_total_label(raw_code, row, header))}»), "
+                    "её нет в шаблоне; итоги по кластеру рассчитываются автоматически, значения строки "
+                    "не учтены.", sheet=sheet, cell=a1(r, col), value=said(p.raw))
+    elif code in ctx.plan.by_code or code in ctx.plan.heading_codes:
         col, p = numbers[0]
         ctx.warning("value-in-computed-row", _computed_message(ctx.plan, code),
-                    sheet=sheet, cell=a1(r, col), item=code, value=p.raw)
+                    sheet=sheet, cell=a1(r, col), item=code, value=said(p.raw))
     elif code:
         ctx.error("unknown-code",
-                  f"Код «{show(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
-                  sheet=sheet, cell=a1(r, header.code_col), item=code, value=show(raw_code))
+                  f"Код «{said(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
+                  sheet=sheet, cell=a1(r, header.code_col), item=code, value=said(raw_code))
     else:
         ctx.error("missing-code",
                   f"В строке {r + 1} указаны значения, но не заполнен столбец «{c.HEADER_CODE}»; "
                   "значения строки не учтены.", sheet=sheet, cell=a1(r, header.code_col))
 
 
+def _total_row(code: object, name: object) -> bool:
+    """A row the college added for its own totals: «Итого», «Всего» in the code or name column."""
+    for value in (code, name):
+        if isinstance(value, str) and c.norm_label(value).startswith(c.TOTAL_ROW_WORDS):
+            return True
+    return False
+
+
+def _total_label(code: object, row: Row, header: _Header) -> str:
+    return show(code) if isinstance(code, str) and code.strip() else show(_at(row, header.name_col))
+
+
 def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int,
                  columns: Columns, values: list) -> None:
     file, cells, entries = ctx.file, state.cells, state.entries
+    unit = ctx.plan.input_units.get(code, "")
     for (col, (measure, year)), value in zip(columns, values):
         p = parse_number(value)
         cell = a1(r, col)
         source = Source(file, sheet, cell)  # one object for both maps: thousands of files
         cells[(code, year, measure)] = source
+        if p.is_number and isinstance(value, str) and (p.percent or p.grouped_by_point):
+            if not _typed_number_fits(ctx, sheet, cell, code, year, measure, unit, value, p):
+                continue
         if p.is_number:
             entries.append(Entry(code, year, measure, p.value, source))
         elif p.kind == "empty":
@@ -535,9 +562,30 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
         elif p.kind == "text":
             what = MEASURE_WORDS[measure]
             ctx.error("not-a-number",
-                      f"Значение «{show(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
+                      f"Значение «{said(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
                       f"не является числом: {EXPECTED}.",
-                      sheet=sheet, cell=cell, item=code, year=year, value=show(value))
+                      sheet=sheet, cell=cell, item=code, year=year, value=said(value))
+
+
+def _typed_number_fits(ctx: _Context, sheet: str, cell: str, code: str, year: int, measure: str,
+                       unit: str, value: str, p) -> bool:
+    """A number typed as text that means something only in some rows: «50%» in a row
+    measured in %, «1.160» in a row of money.  Elsewhere it is an error and not taken."""
+    where = dict(sheet=sheet, cell=cell, item=code, year=year, value=said(value))
+    what = f"строка {code}, {MEASURE_WORDS[measure]} {year}, ед. изм. «{unit}»"
+    if p.percent and not is_percent_unit(unit):
+        ctx.error("not-a-number",
+                  f"Значение «{said(value)}» в ячейке {cell} ({what}) указано в процентах, а строка "
+                  f"измеряется в «{unit}»: {EXPECTED}. Укажите число в единицах строки.", **where)
+        return False
+    if p.grouped_by_point and is_whole_unit(unit):
+        ctx.error("check-separator",
+                  f"Значение «{said(value)}» в ячейке {cell} ({what}): проверьте разделитель. В строке "
+                  "считаются целые единицы, поэтому точка или запятая перед тремя цифрами может быть "
+                  "разделителем тысяч (1 160) или десятичной (1,16) — число не учтено. Запишите тысячи "
+                  "без точки и запятой или через пробел: 1160 или 1 160.", **where)
+        return False
+    return True
 
 
 def _take_note(state: _TableState, code: str, value: object) -> None:
@@ -588,7 +636,11 @@ def _specialty_code(value: object) -> str:
     # Excel in a Russian locale reads a retyped «13.02.11» as the date 13.02.2011.
     if isinstance(value, (date, datetime)):
         return value.strftime("%d.%m.%y")
-    return "".join(show(value).split()).rstrip(".")
+    # A letter О typed for a zero, З for a three: «13.О2.07».
+    return "".join(show(value).split()).rstrip(".").translate(_SPECIALTY_LOOKALIKES)
+
+
+_SPECIALTY_LOOKALIKES = str.maketrans({"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", ",": "."})
 
 
 def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty, ...]:
@@ -627,9 +679,9 @@ def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row:
         # A line of text under the table is a note, not a malformed code.
         if name or any(not _blank(_at(row, col)) for col in header.measures.values()):
             ctx.error("bad-specialty-code",
-                      f"Код «{show(raw)}» не соответствует формату кода профессии, специальности "
+                      f"Код «{said(raw)}» не соответствует формату кода профессии, специальности "
                       "(например, 13.02.11); строка не учтена.",
-                      sheet=sheet, cell=cell, value=show(raw))
+                      sheet=sheet, cell=cell, value=said(raw))
         return
     marks = _read_marks(ctx, sheet, header, r, row, code)
     if code in merged:
@@ -656,9 +708,9 @@ def _read_marks(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
             marks[measure].add(year)
         elif verdict is None:
             ctx.warning("bad-mark",
-                        f"Отметка «{show(value)}» в ячейке {a1(r, col)} не распознана: наличие "
+                        f"Отметка «{said(value)}» в ячейке {a1(r, col)} не распознана: наличие "
                         "отмечается «1», «да» или «+», отсутствие — пустой ячейкой; отметка не учтена.",
-                        sheet=sheet, cell=a1(r, col), item=code, year=year, value=show(value))
+                        sheet=sheet, cell=a1(r, col), item=code, year=year, value=said(value))
     return marks
 
 
@@ -670,7 +722,7 @@ def _mark(value: object) -> bool | None:
         return True if value == 1 else (False if value == 0 else None)
     if value is True:
         return True
-    text = c.norm_label(value)
+    text = c.norm_label(value).strip(" .!")
     if text in c.MARKS_YES:
         return True
     if text in _MARKS_NO or value is False:
