@@ -37,7 +37,8 @@ CODES: tuple[Code, ...] = (
     Code("missing-header", "varies", "a sheet's header row is absent (an error; a warning for «Специальности»)",
          _FILE),
     Code("renamed-sheet", "warning", "a sheet recognised by content under another name", _FILE),
-    Code("missing-column", "warning", "a `План/Факт ГГГГ` column missing", _FILE),
+    Code("missing-column", "varies", "a `План/Факт ГГГГ` column missing: an error for the report year's "
+         "(its figures would be lost), a warning for another year's", _FILE),
     Code("duplicate-column", "warning", "a `План/Факт ГГГГ` column twice", _FILE),
     Code("not-a-number", "error", "text in a number cell", _FILE),
     Code("formula-without-value", "error", "a cell we need holds a formula with no computed value (the file "

@@ -129,6 +129,7 @@ class _Context:
     plan: Plan
     issues: list[Issue] = field(default_factory=list)
     formula_cells: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    report_year: int | None = None  # the title's period's year: its columns must be there
 
     def formula_without_value(self, sheet: str, cell: str, what: str, **where) -> None:
         """A cell we need whose formula was never computed reads as empty: say so."""
@@ -161,6 +162,8 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
     _report_sheets(ctx, sheets)
     title = _read_title(book.grid(sheets[TITLE])) if TITLE in sheets \
         else _Title({key: "" for key in c.TITLE_FIELDS})
+    if title.period is not None and title.period.year in plan.years:
+        ctx.report_year = title.period.year
     for key, cell in title.cells.items():
         if not title.fields[key]:
             ctx.formula_without_value(sheets[TITLE], cell, f"поле «{c.TITLE_FIELDS[key]}»")
@@ -223,7 +226,7 @@ def _classify(grid: Grid, plan: Plan) -> str | None:
     labels = _title_labels(grid)
     if "organisation" in labels and "period" in labels:
         return TITLE
-    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)))
+    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)) or c.is_code_header(t))
     if header is None:
         return None
     votes = {ACTIVITIES: 0, INDICATORS: 0, SPECIALTIES: 0}
@@ -341,10 +344,15 @@ class _Header:
 
 
 def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
-    """The first row with a code label and at least one «План/Факт ГГГГ» column."""
+    """The first row with a code label and at least one «План/Факт ГГГГ» column.
+
+    A two-row header counts too: the year in a (merged) cell above «План» and «Факт»
+    sub-headers in the row below, which is then the header row the data follows."""
     for r, row in enumerate(grid):
         labels = [c.norm_label(v) if isinstance(v, str) else "" for v in row]
-        code_col = next((i for i, t in enumerate(labels) if t and is_code(t)), None)
+        code_col = next((i for i, t in enumerate(labels) if t and t == c.norm_label(c.HEADER_CODE)), None)
+        if code_col is None:
+            code_col = next((i for i, t in enumerate(labels) if t and is_code(t)), None)
         if code_col is None:
             continue
         measures: dict[tuple[str, int], int] = {}
@@ -355,11 +363,35 @@ def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
                 repeated.append((key, i))
             elif key:
                 measures[key] = i
+        header_row = r
+        if not measures and r + 1 < len(grid):
+            measures, repeated = _sub_headers(row, grid[r + 1])
+            header_row = r + 1 if measures else r
         if measures:
-            return _Header(r, code_col, _label_col(labels, c.HEADER_NAME),
+            return _Header(header_row, code_col, _label_col(labels, c.HEADER_NAME),
                            _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated),
                            _label_col(labels, c.HEADER_UNIT))
     return None
+
+
+def _sub_headers(years_row: Row, row: Row) -> tuple[dict[tuple[str, int], int], list]:
+    """«План» / «Факт» cells under a year: the year in the cell above or, merged, to its left."""
+    measures: dict[tuple[str, int], int] = {}
+    repeated = []
+    year = None
+    for i, value in enumerate(row):
+        above = _at(years_row, i)
+        if not _blank(above):
+            year = c.header_year(above) if isinstance(above, (str, int, float)) else None
+        measure = c.parse_measure_word(value) if isinstance(value, str) else None
+        if measure is None or year is None:
+            continue
+        key = (measure, year)
+        if key in measures:
+            repeated.append((key, i))
+        else:
+            measures[key] = i
+    return measures, repeated
 
 
 def _label_col(labels: list[str], label: str) -> int | None:
@@ -367,7 +399,7 @@ def _label_col(labels: list[str], label: str) -> int | None:
     return next((i for i, t in enumerate(labels) if t.startswith(key)), None)
 
 
-def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
+def _check_columns(ctx: _Context, sheet: str, header: _Header, grid: Grid = ()) -> None:
     for (measure, year), col in header.repeated:
         first = a1(header.row, header.measures[(measure, year)])
         label = _measure_label(measure, year)
@@ -377,12 +409,37 @@ def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
                     sheet=sheet, cell=a1(header.row, col), year=year, value=label)
     for year in ctx.plan.years:
         for measure in ("target", "fact"):
-            if (measure, year) not in header.measures:
-                label = _measure_label(measure, year)
-                ctx.warning("missing-column",
+            if (measure, year) in header.measures:
+                continue
+            label = _measure_label(measure, year)
+            if year == ctx.report_year:
+                # The report year's figures are what the file is for: without the column they
+                # would silently be lost, so the file is not accepted.
+                ctx.report(Severity.ERROR, "missing-column",
+                          f"На листе «{sheet}» в строке заголовков (строка {header.row + 1}) не найден "
+                          f"столбец «{label}» отчётного года: ожидается заголовок «{label}» "
+                          f"(или «{'План' if measure == 'target' else 'Факт'} на 31.12.{year}»); значения "
+                          "отчётного года не могут быть прочитаны. Верните заголовок столбца шаблона.",
+                          sheet=sheet, cell=_unlabelled_column(grid, header) if grid else "",
+                          year=year, value=label)
+            else:
+                ctx.report(Severity.WARNING, "missing-column",
                             f"На листе «{sheet}» отсутствует столбец «{label}»; "
                             "значения за этот год не прочитаны.",
                             sheet=sheet, year=year, value=label)
+
+
+def _unlabelled_column(grid: Grid, header: _Header) -> str:
+    """The header cell of the first column with figures below it but no header: where the
+    missing column most likely is ("" when there is none)."""
+    head = grid[header.row]
+    last = max(header.measures.values(), default=header.code_col) + 2
+    for col in range(header.code_col + 1, min(last + 1, max(len(r) for r in grid))):
+        if not _blank(_at(head, col)):
+            continue
+        if any(parse_number(_at(row, col)).is_number for row in grid[header.row + 1:header.row + 200]):
+            return a1(header.row, col)
+    return ""
 
 
 def _measure_label(measure: str, year: int) -> str:
@@ -469,11 +526,11 @@ class _TableState:
 
 
 def _read_table(ctx: _Context, state: _TableState, sheet: str, grid: Grid) -> None:
-    header = _find_header(grid, lambda t: t == c.norm_label(c.HEADER_CODE))
+    header = _find_header(grid, c.is_code_header)
     if header is None:
         _missing_header(ctx, sheet, c.HEADER_CODE, Severity.ERROR)
         return
-    _check_columns(ctx, sheet, header)
+    _check_columns(ctx, sheet, header, grid)
     columns = sorted((col, key) for key, col in header.measures.items() if key[1] in ctx.plan.years)
     for r in range(header.row + 1, len(grid)):
         _read_row(ctx, state, sheet, header, columns, r, grid[r])
@@ -649,7 +706,7 @@ def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty,
         _missing_header(ctx, sheet, c.HEADER_SPECIALTY_CODE, Severity.WARNING)
         return ()
     header = _specialty_name_col(header, grid[header.row])
-    _check_columns(ctx, sheet, header)
+    _check_columns(ctx, sheet, header, grid)
     merged: dict[str, dict] = {}
     for r in range(header.row + 1, len(grid)):
         _read_specialty_row(ctx, sheet, header, r, grid[r], merged)

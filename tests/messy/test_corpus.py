@@ -69,15 +69,6 @@ def read(path: Path, period: tuple[int, int]) -> Outcome:
 # -- what fails today (the reader is fixed next: a fix flips these loudly) ---------------------
 
 KNOWN_FAILURES: dict[str, str] = {
-    "header-fact-on-31-10": "headers: «Факт на 31.10.2026» is not taken for «Факт 2026» (the README says "
-                            "«Факт на 31.12.2026» matches; it does not): accepted with every 2026 fact dropped",
-    "header-fact-on-01-11": "headers: «Факт на 01.11.2026» not recognised: accepted with every 2026 fact dropped",
-    "header-two-rows": "headers: year merged above «План»/«Факт» sub-headers not read: missing-header, rejected",
-    "header-two-rows-ods": "headers: two-row header (.ods) not read: missing-header, rejected",
-    "header-no-pp": "headers: «№ п/п» in place of «Код» not recognised: missing-header, rejected",
-    "header-no": "headers: «№» in place of «Код» not recognised: missing-header, rejected",
-    "fact-column-unfindable": "headers: a report-year «Факт» column that cannot be found is only a warning: "
-                              "accepted with the 2026 facts dropped",
     "gnumeric-xls": "programs: ssconvert's .xls stores «#,##0.0##» number cells so calamine reads them as dates "
                     "(3.1, 3.2, П7 → not-a-number), rejected",
     "gnumeric-ods": "programs: ssconvert's .ods is not recognised by calamine (unreadable-file), rejected",
