@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from typing import Callable, Mapping, Sequence
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
-from . import guard
+from . import guard, xls_formats
 from ..core.issues import Issue, Severity, issue
 from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from ..core.numbers import is_percent_unit, is_whole_unit, parse_number
@@ -61,7 +62,8 @@ def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = 
     data = inspection.data
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            book = _Book(workbook, inspection.formula_cells)
+            book = _Book(workbook, inspection.formula_cells,
+                         data if getattr(inspection, "kind", "") == "xls" else None)
             return _read_book(book, path, file, hashlib.sha256(data).hexdigest(), plan)
     except PasswordError:
         return ReadResult(path, None, (refused(guard.Refusal(guard.PASSWORD, "файл защищён паролем"), file),))
@@ -108,19 +110,45 @@ def _calamine_reason(exc: Exception) -> str:
 class _Book:
     """Sheet grids read on demand, each starting at A1 whatever is empty."""
 
-    def __init__(self, workbook: CalamineWorkbook, formula_cells: Mapping[str, frozenset[str]] = {}):
+    def __init__(self, workbook: CalamineWorkbook, formula_cells: Mapping[str, frozenset[str]] = {},
+                 xls: bytes | None = None):
         self._workbook = workbook
         self.names: list[str] = list(workbook.sheet_names)
         self._grids: dict[str, Grid] = {}
         # Sheet -> cells holding a formula with no cached value (guard.py found them).
         self.formula_cells = formula_cells
+        self._xls = xls  # an .xls file's bytes: its own number formats are read when needed
+        self._xls_cells: dict | None = None
 
     def grid(self, name: str) -> Grid:
         if name not in self._grids:
             sheet = self._workbook.get_sheet_by_name(name)
             # skip_empty_area=False keeps row 0 / column 0 at A1, so cells keep their address.
-            self._grids[name] = sheet.to_python(skip_empty_area=False)
+            grid = sheet.to_python(skip_empty_area=False)
+            if self._xls is not None:
+                grid = self._undated(name, grid)
+            self._grids[name] = grid
         return self._grids[name]
+
+    def _undated(self, name: str, grid: Grid) -> Grid:
+        """An .xls number cell calamine took for a date by its format id (gnumeric's ids 50–58
+        are its own number formats): the number back, as LibreOffice shows it."""
+        dated = [(r, k) for r, row in enumerate(grid) for k, v in enumerate(row)
+                 if isinstance(v, (date, datetime))]
+        if not dated:
+            return grid
+        if self._xls_cells is None:
+            try:
+                self._xls_cells = xls_formats.number_cells(self._xls)
+            except (xls_formats.XlsFormatError, struct.error, IndexError):
+                self._xls_cells = {}
+        cells = self._xls_cells.get(name, {})
+        rows = {r: list(grid[r]) for r, _ in dated}
+        for r, k in dated:
+            cell = cells.get((r, k))
+            if cell is not None and not xls_formats.is_date_format(cell):
+                rows[r][k] = int(cell.value) if float(cell.value).is_integer() else cell.value
+        return [rows.get(r, row) for r, row in enumerate(grid)]
 
 
 @dataclass
@@ -130,6 +158,7 @@ class _Context:
     issues: list[Issue] = field(default_factory=list)
     formula_cells: Mapping[str, frozenset[str]] = field(default_factory=dict)
     report_year: int | None = None  # the title's period's year: its columns must be there
+    report_month: int | None = None
 
     def formula_without_value(self, sheet: str, cell: str, what: str, **where) -> None:
         """A cell we need whose formula was never computed reads as empty: say so."""
@@ -163,7 +192,7 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
     title = _read_title(book.grid(sheets[TITLE])) if TITLE in sheets \
         else _Title({key: "" for key in c.TITLE_FIELDS})
     if title.period is not None and title.period.year in plan.years:
-        ctx.report_year = title.period.year
+        ctx.report_year, ctx.report_month = title.period.year, title.period.month
     for key, cell in title.cells.items():
         if not title.fields[key]:
             ctx.formula_without_value(sheets[TITLE], cell, f"поле «{c.TITLE_FIELDS[key]}»")
@@ -173,6 +202,19 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
             _read_table(ctx, table, sheets[role], book.grid(sheets[role]))
     specialties = _read_specialties(ctx, sheets[SPECIALTIES], book.grid(sheets[SPECIALTIES])) \
         if SPECIALTIES in sheets else ()
+    if any(e.measure == "fact" and e.year == ctx.report_year for e in table.entries):
+        for report_missing in table.missing_facts:
+            report_missing()
+    marked = any(s.plan_years or s.fact_years for s in specialties)
+    read_tables = [sheets[r] for r in (ACTIVITIES, INDICATORS) if r in sheets]
+    headless = {i.sheet for i in ctx.issues if i.code == "missing-header"}
+    # A blank template is not a report yet (the title checks say so); one sent with its title filled is.
+    if read_tables and title.fields["organisation"] and not table.filled and not marked \
+            and not headless & set(read_tables):
+        ctx.error("no-data",
+                  "В отчёте нет ни одного значения: на листах «" + "», «".join(read_tables)
+                  + "» не заполнены ни план, ни факт, на листе «" + c.SHEET_SPECIALTIES
+                  + "» нет отметок. Заполните отчёт и направьте его повторно.", sheet=read_tables[0])
     submission = Submission(
         file=file,
         path=path,
@@ -523,6 +565,8 @@ class _TableState:
     seen: dict[str, str] = field(default_factory=dict)  # code -> where its first row is, in words
     units: dict[str, tuple[str, Source]] = field(default_factory=dict)  # «Ед. изм.» as typed
     cells: dict[tuple[str, int, str], Source] = field(default_factory=dict)  # filled or not
+    filled: bool = False  # any value cell of an input row holds anything (a number, «-», text)
+    missing_facts: list = field(default_factory=list)  # missing-fact warnings, made if facts exist
 
 
 def _read_table(ctx: _Context, state: _TableState, sheet: str, grid: Grid) -> None:
@@ -557,6 +601,8 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
         if header.unit_col is not None:
             unit_cell = a1(r, header.unit_col)
             state.units[code] = (show(_at(row, header.unit_col)), Source(ctx.file, sheet, unit_cell))
+        if not state.filled and any(not _blank(v) for v in values):
+            state.filled = True
         _take_values(ctx, state, sheet, code, r, columns, values)
         # Only rows a college fills in: the template explains computed rows in this column.
         _take_note(state, code, _at(row, header.note_col))
@@ -612,6 +658,11 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
                 continue
         if p.is_number:
             entries.append(Entry(code, year, measure, p.value, source))
+        elif p.kind == "empty" and measure == "fact" and year == ctx.report_year:
+            if ctx.formula_cells and cell in ctx.formula_cells.get(sheet, ()):
+                ctx.formula_without_value(sheet, cell, f"строка {code}, факт {year}", item=code, year=year)
+            else:
+                _missing_fact(ctx, state, sheet, cell, code, year, columns, values)
         elif p.kind == "empty":
             if ctx.formula_cells:  # most files have no formula cells at all
                 what = f"строка {code}, {MEASURE_WORDS[measure]} {year}"
@@ -622,6 +673,23 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
                       f"Значение «{said(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
                       f"не является числом: {EXPECTED}.",
                       sheet=sheet, cell=cell, item=code, year=year, value=said(value))
+
+
+def _missing_fact(ctx: _Context, state: "_TableState", sheet: str, cell: str, code: str, year: int,
+                  columns: Columns, values: list) -> None:
+    """The report year's fact left empty where the college set itself a target for the year
+    (and the item expects something by the report month: a one-off item not before December).
+    Reported once the file is read, and only if it has report-year facts at all."""
+    target = next((parse_number(v) for (_, key), v in zip(columns, values) if key == ("target", year)), None)
+    item = ctx.plan.input_codes.get(code)
+    if item is not None and item.schedule == "year_end" and (ctx.report_month or 12) < 12:
+        return
+    if target is not None and target.is_number and target.value > 0:
+        state.missing_facts.append(lambda: ctx.warning("missing-fact",
+                    f"В строке {code} указан план {year} года ({target.raw}), а ячейка {cell} факта "
+                    f"{year} года не заполнена. Если исполнения нет, укажите 0; если значение ещё "
+                    "уточняется, сообщите об этом в примечании.",
+                    sheet=sheet, cell=cell, item=code, year=year))
 
 
 def _typed_number_fits(ctx: _Context, sheet: str, cell: str, code: str, year: int, measure: str,

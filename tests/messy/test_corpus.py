@@ -69,15 +69,9 @@ def read(path: Path, period: tuple[int, int]) -> Outcome:
 # -- what fails today (the reader is fixed next: a fix flips these loudly) ---------------------
 
 KNOWN_FAILURES: dict[str, str] = {
-    "gnumeric-xls": "programs: ssconvert's .xls stores «#,##0.0##» number cells so calamine reads them as dates "
-                    "(3.1, 3.2, П7 → not-a-number), rejected",
     "gnumeric-ods": "programs: ssconvert's .ods is not recognised by calamine (unreadable-file), rejected",
     "number-percent-calc": "numbers: 50% typed in Calc (0.5, % format) in a row in persons read as 0.5 "
                            "(only a fraction warning), accepted",
-    "title-only": "empty: a report with only the title filled and no figures at all is accepted",
-    "facts-missing": "empty: no warning for an empty report-year fact where the college has its own target",
-    "gnumeric-xls-typed-numbers": "programs: ssconvert's .xls makes «#,##0.0##» number cells read as dates "
-                                  "(not-a-number), rejected",
 }
 
 
