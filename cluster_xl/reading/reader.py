@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 import struct
+import zipfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime
@@ -26,10 +27,10 @@ from typing import Callable, Mapping, Sequence
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
-from . import guard, xls_formats
+from . import guard, ods_layout, xls_formats, xlsx_formats
 from ..core.issues import Issue, Severity, issue
 from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
-from ..core.numbers import is_percent_unit, is_whole_unit, parse_number
+from ..core.numbers import format_ru, is_percent_unit, is_whole_unit, parse_number
 from ..core.text import a1, quote
 from ..plan.model import Plan, normalise_code
 
@@ -60,11 +61,15 @@ def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = 
     except guard.Refusal as refusal:
         return ReadResult(path, None, (refused(refusal, file),))
     data = inspection.data
+    sha256 = hashlib.sha256(data).hexdigest()
+    if getattr(inspection, "kind", "") == "ods":
+        data = ods_layout.compact(data)
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            book = _Book(workbook, inspection.formula_cells,
-                         data if getattr(inspection, "kind", "") == "xls" else None)
-            return _read_book(book, path, file, hashlib.sha256(data).hexdigest(), plan)
+            kind = getattr(inspection, "kind", "")
+            book = _Book(workbook, inspection.formula_cells, data if kind == "xls" else None)
+            percent = _percent_cells(data) if kind == "xlsx" else None
+            return _read_book(book, path, file, sha256, plan, percent)
     except PasswordError:
         return ReadResult(path, None, (refused(guard.Refusal(guard.PASSWORD, "файл защищён паролем"), file),))
     except CalamineError as exc:
@@ -159,6 +164,7 @@ class _Context:
     formula_cells: Mapping[str, frozenset[str]] = field(default_factory=dict)
     report_year: int | None = None  # the title's period's year: its columns must be there
     report_month: int | None = None
+    percent_cell: Callable[[str, str], bool] | None = None  # (sheet, A1) -> a % format (.xlsx)
 
     def formula_without_value(self, sheet: str, cell: str, what: str, **where) -> None:
         """A cell we need whose formula was never computed reads as empty: say so."""
@@ -179,8 +185,23 @@ class _Context:
         self.report(Severity.WARNING, code, message, **where)
 
 
-def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> ReadResult:
-    ctx = _Context(file, plan, formula_cells=book.formula_cells)
+def _percent_cells(data: bytes) -> Callable[[str, str], bool]:
+    """sheet, A1 -> whether the cell has a percent format (the styles are read on first use)."""
+    formats: list = []
+
+    def is_percent(sheet: str, cell: str) -> bool:
+        if not formats:
+            try:
+                formats.append(xlsx_formats.XlsxFormats(data))
+            except zipfile.BadZipFile:
+                formats.append(None)
+        return formats[0] is not None and formats[0].is_percent(sheet, cell)
+    return is_percent
+
+
+def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
+               percent: Callable[[str, str], bool] | None = None) -> ReadResult:
+    ctx = _Context(file, plan, formula_cells=book.formula_cells, percent_cell=percent)
     sheets = _locate_sheets(book, plan)
     if not sheets:
         ctx.error("not-a-template",
@@ -656,6 +677,16 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
         if p.is_number and isinstance(value, str) and (p.percent or p.grouped_by_point):
             if not _typed_number_fits(ctx, sheet, cell, code, year, measure, unit, value, p):
                 continue
+        elif p.is_number and ctx.percent_cell is not None and not float(p.value).is_integer() \
+                and not is_percent_unit(unit) and ctx.percent_cell(sheet, cell):
+            # 0.5 shown as «50%»: a percent typed in a row of counts or money, not a fraction.
+            shown = f"{format_ru(p.value * 100, 2)}%"
+            ctx.error("not-a-number",
+                      f"Значение «{shown}» в ячейке {cell} (строка {code}, {MEASURE_WORDS[measure]} {year}) "
+                      f"указано в процентах (формат ячейки «Процентный»), а строка измеряется в «{unit}»: "
+                      f"{EXPECTED}. Укажите число в единицах строки и верните ячейке числовой формат.",
+                      sheet=sheet, cell=cell, item=code, year=year, value=shown)
+            continue
         if p.is_number:
             entries.append(Entry(code, year, measure, p.value, source))
         elif p.kind == "empty" and measure == "fact" and year == ctx.report_year:

@@ -69,9 +69,6 @@ def read(path: Path, period: tuple[int, int]) -> Outcome:
 # -- what fails today (the reader is fixed next: a fix flips these loudly) ---------------------
 
 KNOWN_FAILURES: dict[str, str] = {
-    "gnumeric-ods": "programs: ssconvert's .ods is not recognised by calamine (unreadable-file), rejected",
-    "number-percent-calc": "numbers: 50% typed in Calc (0.5, % format) in a row in persons read as 0.5 "
-                           "(only a fraction warning), accepted",
 }
 
 
