@@ -33,9 +33,16 @@ def test_negative_number_is_an_error_at_its_cell():
     assert issues[0].is_error and "Отрицательное" in issues[0].message
 
 
-def test_fraction_of_a_person_is_a_warning():
+def test_fraction_of_a_person_is_an_error():
     issues = check_submission(submission({("1.1.1", 2026, "fact"): 2.5}), PLAN, OCT_2026)
-    assert codes(issues) == ["fraction"] and not issues[0].is_error
+    assert codes(issues) == ["fraction"] and issues[0].is_error
+
+
+def test_fraction_of_a_unit_is_an_error_and_of_money_is_not():
+    # 1.1.2 is counted in «ед.», 3.1 in «тыс. руб.» (the plan's units)
+    issues = check_submission(submission({("1.1.2", 2026, "fact"): 1.16, ("3.1", 2026, "fact"): 1.16}),
+                              PLAN, OCT_2026)
+    assert [(i.code, i.item) for i in issues] == [("fraction", "1.1.2")]
 
 
 def test_wrong_and_unreadable_period():

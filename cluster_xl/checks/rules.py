@@ -16,12 +16,13 @@ from ..reading.contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIE
 from ..core.issues import Issue, error, warning, Severity
 from ..core.model import FACT, MEASURE_WORDS, TARGET, Entry, Period, Source, Submission
 from ..core.numbers import format_ru
-from ..core.text import fold
+from ..core.text import fold, quote
 from ..plan.model import RATIO_OPS, ControlRatio, Plan
 
 _OPS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
 _NEGATED = {"eq": "≠", "le": ">", "ge": "<"}
-_PERSON_UNITS = {"чел.", "человек"}
+# Units of whole things: a fraction of one is a typo, never a figure (checked by unit_key).
+_WHOLE_UNITS = frozenset({"чел", "ед"})
 # A control ratio is judged on targets (the plan's, or a college's own) or on facts.
 _ON_WORDS = {"target": "цель", "fact": "факт"}
 
@@ -57,15 +58,17 @@ def _check_title(sub: Submission, plan: Plan, period: Period | None) -> Iterator
     if sub.organisation.strip():
         org = plan.find_organisation(sub.organisation)
         if org is None:
+            closest = plan.suggest_organisation(sub.organisation)
+            hint = f" Возможно, имелась в виду «{closest.short_name}»." if closest else ""
             yield error("unknown-organisation",
-                        f"Организация «{sub.organisation}» не входит в состав кластера; "
-                        "ожидается наименование из списка на листе «Титул».",
-                        value=sub.organisation, **at("organisation"))
+                        f"Организация «{quote(sub.organisation)}» не входит в состав кластера; "
+                        f"ожидается наименование из списка на листе «Титул».{hint}",
+                        value=quote(sub.organisation), **at("organisation"))
         elif not org.submits:
             yield warning("not-a-college",
                           f"Организация «{org.short_name}» — работодатель; отчёт по форме "
-                          "представляют образовательные организации.",
-                          value=sub.organisation, **at("organisation"))
+                          "представляют образовательные организации, значения файла в свод не включены.",
+                          value=quote(sub.organisation), **at("organisation"))
     yield from _check_period(sub, plan, period, at("period"))
     yield from _check_version(sub, plan, at("template_version"))
 
@@ -73,8 +76,9 @@ def _check_title(sub: Submission, plan: Plan, period: Period | None) -> Iterator
 def _check_period(sub: Submission, plan: Plan, period: Period | None, where: dict) -> Iterator[Issue]:
     if sub.title.get("period") and sub.period is None:
         yield error("bad-period",
-                    f"Отчётный период «{sub.title['period']}» не распознан; ожидается ГГГГ-ММ, например 2026-10.",
-                    value=str(sub.title["period"]), **where)
+                    f"Отчётный период «{quote(sub.title['period'])}» не распознан; ожидается ГГГГ-ММ "
+                    "(например, 2026-10) или месяц и год словами («октябрь 2026»).",
+                    value=quote(sub.title["period"]), **where)
     elif sub.period is not None and period is not None and sub.period != period:
         yield error("wrong-period",
                     f"Отчётный период в файле — {sub.period}, а сводится период {period}.",
@@ -111,10 +115,11 @@ def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterat
             yield error("negative-number",
                         f"Отрицательное значение {format_ru(e.value, 2)} в строке {e.code}; "
                         "ожидается число не меньше нуля.", **_where(e.source, e))
-        elif unit in _PERSON_UNITS and not float(e.value).is_integer():
-            yield warning("fraction",
-                          f"Дробное значение {format_ru(e.value, 2)} в строке {e.code} "
-                          f"(ед. изм. «{unit}»); ожидается целое число.", **_where(e.source, e))
+        elif unit and unit_key(unit) in _WHOLE_UNITS and not float(e.value).is_integer():
+            yield error("fraction",
+                        f"Дробное значение {format_ru(e.value, 3)} в строке {e.code} "
+                        f"(ед. изм. «{unit}»): ожидается целое число. Если это тысячи, запишите "
+                        "число без точки и запятой (например, 1160).", **_where(e.source, e))
         elif unit == "%" and e.value > 100:
             yield error("percent-out-of-range",
                         f"Значение {format_ru(e.value, 2)} % в строке {e.code} больше 100 %; "
@@ -148,10 +153,10 @@ def _check_units(sub: Submission, plan: Plan) -> Iterator[Issue]:
         expected = _unit_of(plan, code)
         if typed and expected and unit_key(typed) != unit_key(expected):
             yield warning("unit-changed",
-                          f"В строке {code} единица измерения изменена на «{typed}», а по плану — "
+                          f"В строке {code} единица измерения изменена на «{quote(typed)}», а по плану — "
                           f"«{expected}»: значения строки учитываются как «{expected}». Верните "
                           "единицу измерения шаблона и проверьте значения.",
-                          file=source.file, sheet=source.sheet, cell=source.cell, item=code, value=typed)
+                          file=source.file, sheet=source.sheet, cell=source.cell, item=code, value=quote(typed))
 
 
 # Spellings of one unit; anything else is another unit.

@@ -37,16 +37,25 @@ CODES: tuple[Code, ...] = (
     Code("missing-header", "varies", "a sheet's header row is absent (an error; a warning for «Специальности»)",
          _FILE),
     Code("renamed-sheet", "warning", "a sheet recognised by content under another name", _FILE),
-    Code("missing-column", "warning", "a `План/Факт ГГГГ` column missing", _FILE),
+    Code("missing-column", "varies", "a `План/Факт ГГГГ` column missing: an error for the report year's "
+         "(its figures would be lost), a warning for another year's", _FILE),
     Code("duplicate-column", "warning", "a `План/Факт ГГГГ` column twice", _FILE),
     Code("not-a-number", "error", "text in a number cell", _FILE),
     Code("formula-without-value", "error", "a cell we need holds a formula with no computed value (the file "
          "was written by a program that does not calculate): open and save it in a spreadsheet program", _FILE),
     Code("negative-number", "error", "a negative value", _FILE),
-    Code("fraction", "warning", "a fraction of a person", _FILE),
+    Code("fraction", "error", "a fraction in a row of whole things (чел., ед.): the number is not taken", _FILE),
+    Code("check-separator", "error", "«1.160» or «1,160» in a row of whole things (чел., ед.): a dot or comma "
+         "between groups of three digits may be a thousands separator or a decimal one; the number is not "
+         "taken", _FILE),
     Code("percent-out-of-range", "error", "more than 100 in an item measured in %", _FILE),
     Code("unknown-code", "error", "a row code not in the plan", _FILE),
     Code("missing-code", "error", "numbers in a row without a code", _FILE),
+    Code("no-data", "error", "no figure at all in the tables (only the title filled in)", _FILE),
+    Code("missing-fact", "warning", "the report year's fact left empty where the college has its own target "
+         "for the year", _FILE),
+    Code("total-row", "warning", "the college's own «Итого»/«Всего» row (no plan code): ignored, the totals "
+         "are computed", _FILE),
     Code("duplicate-code", "error", "a code twice", _FILE),
     Code("unit-changed", "warning", "the «Ед. изм.» of a row differs from the plan's («руб.» for «тыс. руб.»); "
          "spellings of one unit («тыс.руб», «человек») are not a change", _FILE),
@@ -62,7 +71,8 @@ CODES: tuple[Code, ...] = (
          "the plan or the totals; its level is the ratio's, in the plan", _FILE),
     Code("missing-title-field", "error", "organisation, period or responsible person empty", _FILE),
     Code("unknown-organisation", "error", "not on the roster", _FILE),
-    Code("not-a-college", "warning", "an employer on the roster, not a college", _FILE),
+    Code("not-a-college", "warning", "an employer on the roster, not a college: the file is listed as skipped, "
+         "its numbers are not counted", _FILE),
     Code("bad-period", "error", "unreadable period", _FILE),
     Code("wrong-period", "error", "not the period being consolidated", _FILE),
     Code("template-version", "error", "another template", _FILE),

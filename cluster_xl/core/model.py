@@ -39,7 +39,8 @@ class Period:
 
 
 def parse_period(value: object) -> Period | None:
-    """'2026-10', '10.2026', 'октябрь 2026', a date cell -> Period; else None."""
+    """'2026-10', '10.2026', 'октябрь 2026' («Октябрь 2026 года», «за октябрь 2026 г.», «окт. 2026»),
+    a date cell -> Period; else None."""
     if value is None:
         return None
     if isinstance(value, (datetime, date)):
@@ -54,13 +55,36 @@ def parse_period(value: object) -> Period | None:
         if match:
             year, month = int(match.group(y)), int(match.group(m))
             return Period(year, month) if 1 <= month <= 12 and 1900 < year < 2200 else None
-    match = re.match(r"^([а-я]+)\s+(\d{4})(?:\s*г\.?)?$", text)
-    if match:
-        word = match.group(1).replace("ё", "е")
-        for i, stem in enumerate(_MONTH_STEMS):
-            if word.startswith(stem) or (i == 4 and word.startswith("май")):
-                return Period(int(match.group(2)), i + 1)
+    month, year = _month_year(text)
+    return Period(year, month) if month else None
+
+
+# «октябрь 2026», «Октябрь 2026 года», «за октябрь 2026 г.», «окт. 2026», «октября 2026»
+_MONTH_YEAR = re.compile(r"^(?:за\s+)?([а-яё]{3,})\.?\s*(\d{4})(?:\s*(?:г\.?|года?)\.?)?$")
+# «10 ноября 2026 г.», «10 ноября 2026 года», «10 ноября 2026»
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([а-яё]{3,})\.?\s*(\d{4})(?:\s*(?:г\.?|года?)\.?)?$")
+
+
+def _month_number(word: str) -> int | None:
+    """«октябрь», «октября», «окт» -> 10; a word that is no month's name -> None."""
+    word = word.replace("ё", "е")
+    for i, stem in enumerate(_MONTH_STEMS):
+        full = MONTHS_NOMINATIVE[i].replace("ё", "е")
+        # the stem, and the word no longer than the name's case forms (сентябрь, сентября)
+        if word.startswith(stem) and full[:len(word) - 1].startswith(word[:-1]) and len(word) <= len(full) + 1:
+            return i + 1
+        if i == 4 and word in ("май", "мая", "мае"):
+            return 5
     return None
+
+
+def _month_year(text: str) -> tuple[int | None, int]:
+    match = _MONTH_YEAR.match(text)
+    if not match:
+        return None, 0
+    year = int(match.group(2))
+    month = _month_number(match.group(1))
+    return (month, year) if month and 1900 < year < 2200 else (None, 0)
 
 
 class Source(NamedTuple):
@@ -222,7 +246,7 @@ def college_key(org_id: str | None, name: str) -> str:
 
 
 def parse_date(value: object, exact: bool = False) -> date | None:
-    """«05.11.2026», «2026-11-05» or a date cell -> date; None if it is none of these.
+    """«05.11.2026», «2026-11-05», «10 ноября 2026 г.» or a date cell -> date; None if it is none of these.
 
     Unless `exact`, only the first ten characters count (a time may follow)."""
     if isinstance(value, datetime):
@@ -237,4 +261,11 @@ def parse_date(value: object, exact: bool = False) -> date | None:
             return datetime.strptime(text if exact else text[:10], fmt).date()
         except ValueError:
             continue
+    match = _DAY_MONTH_YEAR.match(" ".join(text.lower().split()))
+    if match:
+        month = _month_number(match.group(2))
+        try:
+            return date(int(match.group(3)), month, int(match.group(1))) if month else None
+        except ValueError:  # «31 ноября»
+            return None
     return None

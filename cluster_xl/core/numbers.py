@@ -20,6 +20,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 # A space is only a thousands separator between groups of three digits:
 # "1 160" is 1160, but "12 3456" or "1 16" is a typo, not a number.
 _GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d*)?$")
+_POINT_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+# Beyond this no count or sum of a college is meant: 1.7976931348623157E308 is a pasted artefact.
+LARGEST = 1e15
 # Word and LibreOffice put a minus sign or an en dash where a hyphen-minus belongs.
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -35,6 +38,13 @@ class Parsed:
     kind: str
     value: float | None = None
     raw: str = ""
+    percent: bool = False  # typed with a «%» sign («50%»): the number is 50, the caller judges the row
+
+    @property
+    def grouped_by_point(self) -> bool:
+        """«1.160» / «1,160»: one dot or comma, then groups of exactly three digits — a thousands
+        separator to some, a decimal one to others (the caller judges by the row's unit)."""
+        return self.kind == "number" and bool(_POINT_GROUPED.match(self.raw.strip()))
 
     @property
     def is_number(self) -> bool:
@@ -67,7 +77,7 @@ def _parse(cell: object) -> Parsed:
     if isinstance(cell, bool):
         return Parsed("text", raw=str(cell))
     if isinstance(cell, (int, float)):
-        if isinstance(cell, float) and not math.isfinite(cell):
+        if (isinstance(cell, float) and not math.isfinite(cell)) or abs(cell) > LARGEST:
             return Parsed("text", raw=str(cell))
         return Parsed("number", float(cell), raw=_format_raw(cell))
     if isinstance(cell, (date, datetime)):
@@ -86,9 +96,9 @@ def _parse(cell: object) -> Parsed:
     if _NUMBER.match(compact):
         # A comma is the Russian decimal separator; a dot is accepted too.
         value = float(compact.replace(",", "."))
-        # 400 typed digits overflow to infinity: not a number anyone meant.
-        if math.isfinite(value):
-            return Parsed("number", value, raw=text)
+        # 400 typed digits overflow to infinity: not a number anyone meant; nor is 10^308.
+        if math.isfinite(value) and abs(value) <= LARGEST:
+            return Parsed("number", value, raw=text, percent=text.endswith("%"))
     return Parsed("text", raw=text)
 
 
@@ -106,3 +116,22 @@ def format_ru(x: float | None, digits: int = 1) -> str:
         return f"{int(x):,}".replace(",", "\u00a0")
     s = f"{x:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
     return s
+
+
+# Units whose rows count whole things (a fraction is a typo) and the unit of a share, as the
+# plan and people spell them: «чел.», «человек», «ед.», «единиц»; «%», «процентов».
+_WHOLE_UNITS = frozenset({"чел", "человек", "человека", "челов", "ед", "единиц", "единица", "единицы"})
+_PERCENT_UNITS = frozenset({"%", "процент", "процентов", "проц"})
+
+
+def _unit_word(unit: str) -> str:
+    return "".join(ch for ch in str(unit).lower() if ch not in " .,")
+
+
+def is_whole_unit(unit: str) -> bool:
+    """«чел.», «ед.»: a row of whole persons or things."""
+    return _unit_word(unit) in _WHOLE_UNITS
+
+
+def is_percent_unit(unit: str) -> bool:
+    return _unit_word(unit) in _PERCENT_UNITS

@@ -41,6 +41,15 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def quote(value: object, limit: int = 200) -> str:
+    """A cell's text for a message or an issue's value: at most `limit` characters, the cut
+    marked «…» (a cell may hold 32 767 characters; a message quotes what the person typed)."""
+    text = value if isinstance(value, str) else cell_text(value)
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rstrip() + "…"
+
+
 def fold(text: object) -> str:
     """Text as compared, not as shown: lower case, «ё» as «е», runs of spaces as one."""
     return " ".join(str(text).lower().replace("ё", "е").split())

@@ -8,6 +8,7 @@ workbook (see `plan_workbook.py`) or as JSON of the same shape.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -212,9 +213,43 @@ class Plan:
         return frozenset([s.code for s in self.sections] + [r.code for r in self.results])
 
     def find_organisation(self, text: str) -> Organisation | None:
-        """Match what a college typed against full name, short name or id."""
+        """Match what a college typed against full name, short name or id.
+
+        Exact (after folding case, quotes, dashes and ё) first; then the name without
+        its legal-form abbreviation («БУ ПО», «ГБПОУ», «АУ», «ХМАО-Югры») or the part in
+        quotes, when that form belongs to one organisation of the roster only."""
         key = normalise_name(text)
-        return self._organisation_index.get(key) if key else None
+        if not key:
+            return None
+        found = self._organisation_index.get(key)
+        if found is not None:
+            return found
+        for other in (key, *name_variants(text)):
+            found = self._organisation_variants.get(other)
+            if found is not None:
+                return found
+        return None
+
+    def suggest_organisation(self, text: str) -> Organisation | None:
+        """The roster organisation whose name is closest to `text` (for a message), if any is close."""
+        import difflib
+
+        key = normalise_name(text)
+        if not key:
+            return None
+        names: dict[str, Organisation] = {}
+        for org in self.organisations:
+            for name in (org.short_name, org.name):
+                names.setdefault(normalise_name(name), org)
+                for variant in name_variants(name):
+                    names.setdefault(variant, org)
+        best: tuple[float, Organisation] | None = None
+        for k in (key, *name_variants(text)):
+            for match in difflib.get_close_matches(k, list(names), n=1, cutoff=0.75):
+                score = difflib.SequenceMatcher(None, k, match).ratio()
+                if best is None or score > best[0]:
+                    best = (score, names[match])
+        return best[1] if best else None
 
     @cached_property
     def _organisation_index(self) -> dict[str, Organisation]:
@@ -226,25 +261,93 @@ class Plan:
                 index.setdefault(key, org)
         return index
 
+    @cached_property
+    def _organisation_variants(self) -> dict[str, Organisation]:
+        """Names without legal forms and quoted parts -> organisation; a form two share is dropped."""
+        index: dict[str, Organisation | None] = {}
+        for org in self.organisations:
+            for name in (org.name, org.short_name):
+                for key in (normalise_name(name), *name_variants(name)):
+                    index[key] = org if index.get(key, org) is org else None  # never guess between two
+        return {k: v for k, v in index.items() if v is not None}
+
+
+_QUOTES = "«»\"“”„‟'‘’‚‹›`´"
+_DASHES = "-‐‑‒–—―−"
+# Legal forms as people abbreviate them («БУ ПО», «ГБПОУ», «АУ», «ООО») are any all-capital
+# word; region words that follow them («ХМАО-Югры»), and the words of the full forms.
+_REGION_WORDS = frozenset({"югры", "югра", "хмао", "янао", "ханты", "мансийского", "автономного",
+                           "округа", "ямало", "ненецкого"})
+_LEGAL_WORDS = frozenset({
+    "бюджетное", "автономное", "казенное", "государственное", "муниципальное", "областное",
+    "краевое", "частное", "профессиональное", "образовательное", "общеобразовательное",
+    "учреждение", "профессионального", "образования", "среднего", "высшего", "организация",
+    "акционерное", "общество", "с", "ограниченной", "ответственностью", "публичное"})
+
+
+def _unpunctuated(text: str) -> str:
+    for q in _QUOTES:
+        text = text.replace(q, " ")
+    for d in _DASHES:
+        text = text.replace(d, " ")
+    return text
+
 
 def normalise_name(text: str | None) -> str:
+    """A name as compared: quotes dropped, dashes and hyphens as spaces, case and ё folded."""
     if not text:
         return ""
-    t = str(text)
-    for q in "«»\"“”„'":
-        t = t.replace(q, "")
-    return fold(t)
+    return fold(_unpunctuated(str(text)))
+
+
+_QUOTED = re.compile(r"[«\"“„]([^«»\"“”„]{3,})[»\"”“]")
+
+
+def name_variants(text: str | None) -> tuple[str, ...]:
+    """Other forms a roster name is typed in: the part in quotes, and the name without its
+    leading legal-form abbreviations and words («БУ ПО «…»», «ГБПОУ ХМАО-Югры …»)."""
+    if not text:
+        return ()
+    t = str(text)[:1000]
+    out = [normalise_name(q) for q in _QUOTED.findall(t)]
+    raw = _unpunctuated(t).split()
+    words = [fold(w) for w in raw]
+    k = 0
+    while k < len(words) - 1:
+        is_abbrev = 2 <= len(raw[k]) <= 8 and raw[k].isalpha() and raw[k].isupper()
+        if not (is_abbrev or words[k] in _REGION_WORDS or words[k] in _LEGAL_WORDS):
+            break
+        k += 1
+    if k:
+        out.append(" ".join(words[k:]))
+    return tuple(dict.fromkeys(v for v in out if v))
+
+
+# Letters typed for digits (Cyrillic or Latin О for 0, З for 3) where a code has digits, the
+# digit 3 for the letter з of a ratio part, and the letters typed for «П».
+_DIGIT_LOOKALIKES = str.maketrans({"о": "0", "o": "0", "з": "3"})
+_PART_LOOKALIKES = str.maketrans({"3": "з"})
+# «П» as typed: Cyrillic п, Latin p, Cyrillic р (the look-alike of Latin p).
+_INDICATOR_LETTERS = frozenset("пpр")
 
 
 def normalise_code(text: object) -> str:
-    """'1.1.1.' / ' 2.1.1. ' / '5.4.1 / Ч' -> '1.1.1' / '2.1.1' / '5.4.1/ч'."""
+    """'1.1.1.' / ' 2.1.1. ' / '5.4.1 / Ч' -> '1.1.1' / '2.1.1' / '5.4.1/ч'.
+
+    Look-alikes are read as meant: «Р3» / «P3» -> «П3», «1.О.1» -> «1.0.1» (a letter О for a
+    zero), «5.4.1/3» -> «5.4.1/з» (the digit 3 for the letter з of a ratio part)."""
     if text is None:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
     t = "".join(str(text).split()).lower().rstrip(".")
-    if t.startswith("п") and t[1:].isdigit():
-        return "П" + t[1:]
+    if len(t) > 1 and t[0] in _INDICATOR_LETTERS:
+        digits = t[1:].translate(_DIGIT_LOOKALIKES)
+        return "П" + digits if digits.isdigit() else t
+    head, slash, tail = t.partition("/")
+    digits = head.translate(_DIGIT_LOOKALIKES)
+    if head[:1].isdigit() and digits.replace(".", "").isdigit() and ".." not in digits:
+        return digits + slash + (tail.translate(_PART_LOOKALIKES) if len(tail) == 1 else tail)
     return t
 
 

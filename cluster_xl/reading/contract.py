@@ -40,6 +40,14 @@ TITLE_FIELDS: dict[str, str] = {
     "template_version": "Версия шаблона",
 }
 REQUIRED_TITLE_FIELDS = ("organisation", "period", "responsible")
+# Labels people retype a field's label as (matched like the labels themselves).
+TITLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "organisation": ("Наименование организации", "Наименование образовательной организации",
+                     "Полное наименование организации", "Образовательная организация",
+                     "Наименование учреждения"),
+    "period": ("Период", "Отчетный месяц"),
+    "responsible": ("Ответственный исполнитель", "Исполнитель", "ФИО ответственного"),
+}
 
 # Activities and indicators sheets: one header row with these labels.
 HEADER_CODE = "Код"
@@ -61,9 +69,19 @@ HEADER_SPECIALTY_CODE = "Код специальности"
 HEADER_SPECIALTY_NAME = "Наименование профессии, специальности"
 SPECIALTY_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 # What counts as "yes" in a mark cell (people type all of these).
-MARKS_YES = frozenset({"1", "да", "+", "x", "х", "v", "✓", "✔", "yes", "true"})
+MARKS_YES = frozenset({"1", "да", "д", "есть", "имеется", "+", "x", "х", "v", "✓", "✔", "√", "☑", "☒",
+                       "yes", "y", "true"})
+# A college's own total row under a table: its first words in the code or the name column.
+TOTAL_ROW_WORDS = ("итого", "всего")
 
-_MEASURE = re.compile(r"^(план|факт)\D*(\d{4})")
+# «План 2026», «Факт 2026 г.», «Факт на 31.10.2026», «Факт на 01.11.2026», «Факт⏎2026»: the word,
+# then anything; the year is the last four-digit year in the text.
+_MEASURE = re.compile(r"^(план|факт)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d\d)(?!\d)")
+_NEW_YEAR = re.compile(r"(?<!\d)0?1\.0?1\.((?:19|20|21)\d\d)(?!\d)")
+# Labels people put over the code column instead of «Код».
+CODE_HEADER_ALIASES = ("№ п/п", "№п/п", "№", "n п/п", "номер", "код позиции", "код мероприятия",
+                       "код показателя", "шифр")
 
 
 def norm_label(text: object) -> str:
@@ -79,13 +97,48 @@ def _norm_text(text: str) -> str:
 
 
 def parse_measure_header(text: object) -> tuple[str, int] | None:
-    """'План 2026' -> ('target', 2026); 'Факт на 31.12.2027' -> ('fact', 2027)."""
-    m = _MEASURE.match(norm_label(text))
+    """'План 2026' -> ('target', 2026); 'Факт на 31.10.2026' -> ('fact', 2026).
+
+    The year is the last four-digit year in the header, so a date before it («Факт на
+    01.11.2026») does not hide it; a fact «на 01.01.2027» is the state at the end of 2026."""
+    label = norm_label(text)
+    m = _MEASURE.match(label)
     if not m:
         return None
-    return ("target" if m.group(1) == "план" else "fact", int(m.group(2)))
+    year = header_year(label[m.end():])
+    if year is None:
+        return None
+    return ("target" if m.group(1) == "план" else "fact", year)
+
+
+def parse_measure_word(text: object) -> str | None:
+    """A sub-header «План» / «Факт» with no year (a two-row header has the year above)."""
+    label = norm_label(text).rstrip(":., ")
+    if label in ("план", "факт", "цель"):
+        return "fact" if label == "факт" else "target"
+    return None
+
+
+def header_year(text: object) -> int | None:
+    """The year a header speaks of: «2026», «2026 г.», «на 31.10.2026»; None without one."""
+    label = norm_label(text)
+    years = _YEAR.findall(label)
+    if not years:
+        return None
+    new_year = _NEW_YEAR.search(label)
+    if new_year and new_year.group(1) == years[-1]:
+        return int(years[-1]) - 1
+    return int(years[-1])
+
+
+def is_code_header(label: str) -> bool:
+    """«Код», or what people put over the code column instead (already normalised)."""
+    return label == norm_label(HEADER_CODE) or label in _CODE_ALIASES
 
 
 def template_version(plan_id: str) -> str:
     """Stored as text in the title sheet: survives any office suite's round trip."""
     return f"{TEMPLATE_FORMAT}/{plan_id}"
+
+
+_CODE_ALIASES = frozenset(norm_label(a) for a in CODE_HEADER_ALIASES)

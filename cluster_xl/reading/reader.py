@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
+import zipfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime
@@ -25,11 +27,11 @@ from typing import Callable, Mapping, Sequence
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from . import contract as c
-from . import guard
+from . import guard, ods_layout, xls_formats, xlsx_formats
 from ..core.issues import Issue, Severity, issue
 from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
-from ..core.numbers import parse_number
-from ..core.text import a1
+from ..core.numbers import format_ru, is_percent_unit, is_whole_unit, parse_number
+from ..core.text import a1, quote
 from ..plan.model import Plan, normalise_code
 
 Row = Sequence[object]
@@ -59,10 +61,15 @@ def read_submission(path: str | Path, plan: Plan, *, display_name: str | None = 
     except guard.Refusal as refusal:
         return ReadResult(path, None, (refused(refusal, file),))
     data = inspection.data
+    sha256 = hashlib.sha256(data).hexdigest()
+    if getattr(inspection, "kind", "") == "ods":
+        data = ods_layout.compact(data)
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
-            book = _Book(workbook, inspection.formula_cells)
-            return _read_book(book, path, file, hashlib.sha256(data).hexdigest(), plan)
+            kind = getattr(inspection, "kind", "")
+            book = _Book(workbook, inspection.formula_cells, data if kind == "xls" else None)
+            percent = _percent_cells(data) if kind == "xlsx" else None
+            return _read_book(book, path, file, sha256, plan, percent)
     except PasswordError:
         return ReadResult(path, None, (refused(guard.Refusal(guard.PASSWORD, "файл защищён паролем"), file),))
     except CalamineError as exc:
@@ -108,19 +115,45 @@ def _calamine_reason(exc: Exception) -> str:
 class _Book:
     """Sheet grids read on demand, each starting at A1 whatever is empty."""
 
-    def __init__(self, workbook: CalamineWorkbook, formula_cells: Mapping[str, frozenset[str]] = {}):
+    def __init__(self, workbook: CalamineWorkbook, formula_cells: Mapping[str, frozenset[str]] = {},
+                 xls: bytes | None = None):
         self._workbook = workbook
         self.names: list[str] = list(workbook.sheet_names)
         self._grids: dict[str, Grid] = {}
         # Sheet -> cells holding a formula with no cached value (guard.py found them).
         self.formula_cells = formula_cells
+        self._xls = xls  # an .xls file's bytes: its own number formats are read when needed
+        self._xls_cells: dict | None = None
 
     def grid(self, name: str) -> Grid:
         if name not in self._grids:
             sheet = self._workbook.get_sheet_by_name(name)
             # skip_empty_area=False keeps row 0 / column 0 at A1, so cells keep their address.
-            self._grids[name] = sheet.to_python(skip_empty_area=False)
+            grid = sheet.to_python(skip_empty_area=False)
+            if self._xls is not None:
+                grid = self._undated(name, grid)
+            self._grids[name] = grid
         return self._grids[name]
+
+    def _undated(self, name: str, grid: Grid) -> Grid:
+        """An .xls number cell calamine took for a date by its format id (gnumeric's ids 50–58
+        are its own number formats): the number back, as LibreOffice shows it."""
+        dated = [(r, k) for r, row in enumerate(grid) for k, v in enumerate(row)
+                 if isinstance(v, (date, datetime))]
+        if not dated:
+            return grid
+        if self._xls_cells is None:
+            try:
+                self._xls_cells = xls_formats.number_cells(self._xls)
+            except (xls_formats.XlsFormatError, struct.error, IndexError):
+                self._xls_cells = {}
+        cells = self._xls_cells.get(name, {})
+        rows = {r: list(grid[r]) for r, _ in dated}
+        for r, k in dated:
+            cell = cells.get((r, k))
+            if cell is not None and not xls_formats.is_date_format(cell):
+                rows[r][k] = int(cell.value) if float(cell.value).is_integer() else cell.value
+        return [rows.get(r, row) for r, row in enumerate(grid)]
 
 
 @dataclass
@@ -129,6 +162,9 @@ class _Context:
     plan: Plan
     issues: list[Issue] = field(default_factory=list)
     formula_cells: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    report_year: int | None = None  # the title's period's year: its columns must be there
+    report_month: int | None = None
+    percent_cell: Callable[[str, str], bool] | None = None  # (sheet, A1) -> a % format (.xlsx)
 
     def formula_without_value(self, sheet: str, cell: str, what: str, **where) -> None:
         """A cell we need whose formula was never computed reads as empty: say so."""
@@ -149,8 +185,23 @@ class _Context:
         self.report(Severity.WARNING, code, message, **where)
 
 
-def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> ReadResult:
-    ctx = _Context(file, plan, formula_cells=book.formula_cells)
+def _percent_cells(data: bytes) -> Callable[[str, str], bool]:
+    """sheet, A1 -> whether the cell has a percent format (the styles are read on first use)."""
+    formats: list = []
+
+    def is_percent(sheet: str, cell: str) -> bool:
+        if not formats:
+            try:
+                formats.append(xlsx_formats.XlsxFormats(data))
+            except zipfile.BadZipFile:
+                formats.append(None)
+        return formats[0] is not None and formats[0].is_percent(sheet, cell)
+    return is_percent
+
+
+def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
+               percent: Callable[[str, str], bool] | None = None) -> ReadResult:
+    ctx = _Context(file, plan, formula_cells=book.formula_cells, percent_cell=percent)
     sheets = _locate_sheets(book, plan)
     if not sheets:
         ctx.error("not-a-template",
@@ -161,6 +212,8 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
     _report_sheets(ctx, sheets)
     title = _read_title(book.grid(sheets[TITLE])) if TITLE in sheets \
         else _Title({key: "" for key in c.TITLE_FIELDS})
+    if title.period is not None and title.period.year in plan.years:
+        ctx.report_year, ctx.report_month = title.period.year, title.period.month
     for key, cell in title.cells.items():
         if not title.fields[key]:
             ctx.formula_without_value(sheets[TITLE], cell, f"поле «{c.TITLE_FIELDS[key]}»")
@@ -170,6 +223,19 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan) -> R
             _read_table(ctx, table, sheets[role], book.grid(sheets[role]))
     specialties = _read_specialties(ctx, sheets[SPECIALTIES], book.grid(sheets[SPECIALTIES])) \
         if SPECIALTIES in sheets else ()
+    if any(e.measure == "fact" and e.year == ctx.report_year for e in table.entries):
+        for report_missing in table.missing_facts:
+            report_missing()
+    marked = any(s.plan_years or s.fact_years for s in specialties)
+    read_tables = [sheets[r] for r in (ACTIVITIES, INDICATORS) if r in sheets]
+    headless = {i.sheet for i in ctx.issues if i.code == "missing-header"}
+    # A blank template is not a report yet (the title checks say so); one sent with its title filled is.
+    if read_tables and title.fields["organisation"] and not table.filled and not marked \
+            and not headless & set(read_tables):
+        ctx.error("no-data",
+                  "В отчёте нет ни одного значения: на листах «" + "», «".join(read_tables)
+                  + "» не заполнены ни план, ни факт, на листе «" + c.SHEET_SPECIALTIES
+                  + "» нет отметок. Заполните отчёт и направьте его повторно.", sheet=read_tables[0])
     submission = Submission(
         file=file,
         path=path,
@@ -223,7 +289,7 @@ def _classify(grid: Grid, plan: Plan) -> str | None:
     labels = _title_labels(grid)
     if "organisation" in labels and "period" in labels:
         return TITLE
-    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)))
+    header = _find_header(grid, lambda t: t.startswith(c.norm_label(c.HEADER_CODE)) or c.is_code_header(t))
     if header is None:
         return None
     votes = {ACTIVITIES: 0, INDICATORS: 0, SPECIALTIES: 0}
@@ -268,6 +334,11 @@ def _at(row: Row, col: int | None) -> object:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def said(value: object) -> str:
+    """A cell's value as quoted in a message or an issue: as shown, at most ~200 characters."""
+    return quote(show(value))
 
 
 def show(value: object) -> str:
@@ -336,10 +407,15 @@ class _Header:
 
 
 def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
-    """The first row with a code label and at least one «План/Факт ГГГГ» column."""
+    """The first row with a code label and at least one «План/Факт ГГГГ» column.
+
+    A two-row header counts too: the year in a (merged) cell above «План» and «Факт»
+    sub-headers in the row below, which is then the header row the data follows."""
     for r, row in enumerate(grid):
         labels = [c.norm_label(v) if isinstance(v, str) else "" for v in row]
-        code_col = next((i for i, t in enumerate(labels) if t and is_code(t)), None)
+        code_col = next((i for i, t in enumerate(labels) if t and t == c.norm_label(c.HEADER_CODE)), None)
+        if code_col is None:
+            code_col = next((i for i, t in enumerate(labels) if t and is_code(t)), None)
         if code_col is None:
             continue
         measures: dict[tuple[str, int], int] = {}
@@ -350,11 +426,35 @@ def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
                 repeated.append((key, i))
             elif key:
                 measures[key] = i
+        header_row = r
+        if not measures and r + 1 < len(grid):
+            measures, repeated = _sub_headers(row, grid[r + 1])
+            header_row = r + 1 if measures else r
         if measures:
-            return _Header(r, code_col, _label_col(labels, c.HEADER_NAME),
+            return _Header(header_row, code_col, _label_col(labels, c.HEADER_NAME),
                            _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated),
                            _label_col(labels, c.HEADER_UNIT))
     return None
+
+
+def _sub_headers(years_row: Row, row: Row) -> tuple[dict[tuple[str, int], int], list]:
+    """«План» / «Факт» cells under a year: the year in the cell above or, merged, to its left."""
+    measures: dict[tuple[str, int], int] = {}
+    repeated = []
+    year = None
+    for i, value in enumerate(row):
+        above = _at(years_row, i)
+        if not _blank(above):
+            year = c.header_year(above) if isinstance(above, (str, int, float)) else None
+        measure = c.parse_measure_word(value) if isinstance(value, str) else None
+        if measure is None or year is None:
+            continue
+        key = (measure, year)
+        if key in measures:
+            repeated.append((key, i))
+        else:
+            measures[key] = i
+    return measures, repeated
 
 
 def _label_col(labels: list[str], label: str) -> int | None:
@@ -362,7 +462,7 @@ def _label_col(labels: list[str], label: str) -> int | None:
     return next((i for i, t in enumerate(labels) if t.startswith(key)), None)
 
 
-def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
+def _check_columns(ctx: _Context, sheet: str, header: _Header, grid: Grid = ()) -> None:
     for (measure, year), col in header.repeated:
         first = a1(header.row, header.measures[(measure, year)])
         label = _measure_label(measure, year)
@@ -372,12 +472,37 @@ def _check_columns(ctx: _Context, sheet: str, header: _Header) -> None:
                     sheet=sheet, cell=a1(header.row, col), year=year, value=label)
     for year in ctx.plan.years:
         for measure in ("target", "fact"):
-            if (measure, year) not in header.measures:
-                label = _measure_label(measure, year)
-                ctx.warning("missing-column",
+            if (measure, year) in header.measures:
+                continue
+            label = _measure_label(measure, year)
+            if year == ctx.report_year:
+                # The report year's figures are what the file is for: without the column they
+                # would silently be lost, so the file is not accepted.
+                ctx.report(Severity.ERROR, "missing-column",
+                          f"На листе «{sheet}» в строке заголовков (строка {header.row + 1}) не найден "
+                          f"столбец «{label}» отчётного года: ожидается заголовок «{label}» "
+                          f"(или «{'План' if measure == 'target' else 'Факт'} на 31.12.{year}»); значения "
+                          "отчётного года не могут быть прочитаны. Верните заголовок столбца шаблона.",
+                          sheet=sheet, cell=_unlabelled_column(grid, header) if grid else "",
+                          year=year, value=label)
+            else:
+                ctx.report(Severity.WARNING, "missing-column",
                             f"На листе «{sheet}» отсутствует столбец «{label}»; "
                             "значения за этот год не прочитаны.",
                             sheet=sheet, year=year, value=label)
+
+
+def _unlabelled_column(grid: Grid, header: _Header) -> str:
+    """The header cell of the first column with figures below it but no header: where the
+    missing column most likely is ("" when there is none)."""
+    head = grid[header.row]
+    last = max(header.measures.values(), default=header.code_col) + 2
+    for col in range(header.code_col + 1, min(last + 1, max(len(r) for r in grid))):
+        if not _blank(_at(head, col)):
+            continue
+        if any(parse_number(_at(row, col)).is_number for row in grid[header.row + 1:header.row + 200]):
+            return a1(header.row, col)
+    return ""
 
 
 def _measure_label(measure: str, year: int) -> str:
@@ -418,9 +543,9 @@ def _title_field_text(value: str) -> str | None:
         return None
     best, best_len = None, 0
     for key, label in c.TITLE_FIELDS.items():
-        norm = c.norm_label(label)
-        if (text.startswith(norm) or norm.startswith(text)) and len(norm) > best_len:
-            best, best_len = key, len(norm)
+        for norm in (c.norm_label(label), *map(c.norm_label, c.TITLE_ALIASES.get(key, ()))):
+            if (text.startswith(norm) or norm.startswith(text)) and len(norm) > best_len:
+                best, best_len = key, len(norm)
     return best
 
 
@@ -461,14 +586,16 @@ class _TableState:
     seen: dict[str, str] = field(default_factory=dict)  # code -> where its first row is, in words
     units: dict[str, tuple[str, Source]] = field(default_factory=dict)  # «Ед. изм.» as typed
     cells: dict[tuple[str, int, str], Source] = field(default_factory=dict)  # filled or not
+    filled: bool = False  # any value cell of an input row holds anything (a number, «-», text)
+    missing_facts: list = field(default_factory=list)  # missing-fact warnings, made if facts exist
 
 
 def _read_table(ctx: _Context, state: _TableState, sheet: str, grid: Grid) -> None:
-    header = _find_header(grid, lambda t: t == c.norm_label(c.HEADER_CODE))
+    header = _find_header(grid, c.is_code_header)
     if header is None:
         _missing_header(ctx, sheet, c.HEADER_CODE, Severity.ERROR)
         return
-    _check_columns(ctx, sheet, header)
+    _check_columns(ctx, sheet, header, grid)
     columns = sorted((col, key) for key, col in header.measures.items() if key[1] in ctx.plan.years)
     for r in range(header.row + 1, len(grid)):
         _read_row(ctx, state, sheet, header, columns, r, grid[r])
@@ -489,12 +616,14 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
             ctx.error("duplicate-code",
                       f"Код {code} указан повторно (первое вхождение — {state.seen[code]}); "
                       "значения повторной строки не учтены.",
-                      sheet=sheet, cell=code_cell, item=code, value=show(raw_code))
+                      sheet=sheet, cell=code_cell, item=code, value=said(raw_code))
             return
         state.seen[code] = f"лист «{sheet}», ячейка {code_cell}"
         if header.unit_col is not None:
             unit_cell = a1(r, header.unit_col)
             state.units[code] = (show(_at(row, header.unit_col)), Source(ctx.file, sheet, unit_cell))
+        if not state.filled and any(not _blank(v) for v in values):
+            state.filled = True
         _take_values(ctx, state, sheet, code, r, columns, values)
         # Only rows a college fills in: the template explains computed rows in this column.
         _take_note(state, code, _at(row, header.note_col))
@@ -504,30 +633,67 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
     numbers = [(col, p) for (col, _), p in zip(columns, map(parse_number, values)) if p.is_number]
     if not numbers:
         return
-    if code in ctx.plan.by_code or code in ctx.plan.heading_codes:
+    if _total_row(raw_code, _at(row, header.name_col)):
+        col, p = numbers[0]
+        ctx.warning("total-row",
+                    f"Строка {r + 1} — итоговая строка организации («{said(_total_label(raw_code, row, header))}»), "
+                    "её нет в шаблоне; итоги по кластеру рассчитываются автоматически, значения строки "
+                    "не учтены.", sheet=sheet, cell=a1(r, col), value=said(p.raw))
+    elif code in ctx.plan.by_code or code in ctx.plan.heading_codes:
         col, p = numbers[0]
         ctx.warning("value-in-computed-row", _computed_message(ctx.plan, code),
-                    sheet=sheet, cell=a1(r, col), item=code, value=p.raw)
+                    sheet=sheet, cell=a1(r, col), item=code, value=said(p.raw))
     elif code:
         ctx.error("unknown-code",
-                  f"Код «{show(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
-                  sheet=sheet, cell=a1(r, header.code_col), item=code, value=show(raw_code))
+                  f"Код «{said(raw_code)}» отсутствует в плане кластера; значения строки не учтены.",
+                  sheet=sheet, cell=a1(r, header.code_col), item=code, value=said(raw_code))
     else:
         ctx.error("missing-code",
                   f"В строке {r + 1} указаны значения, но не заполнен столбец «{c.HEADER_CODE}»; "
                   "значения строки не учтены.", sheet=sheet, cell=a1(r, header.code_col))
 
 
+def _total_row(code: object, name: object) -> bool:
+    """A row the college added for its own totals: «Итого», «Всего» in the code or name column."""
+    for value in (code, name):
+        if isinstance(value, str) and c.norm_label(value).startswith(c.TOTAL_ROW_WORDS):
+            return True
+    return False
+
+
+def _total_label(code: object, row: Row, header: _Header) -> str:
+    return show(code) if isinstance(code, str) and code.strip() else show(_at(row, header.name_col))
+
+
 def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: int,
                  columns: Columns, values: list) -> None:
     file, cells, entries = ctx.file, state.cells, state.entries
+    unit = ctx.plan.input_units.get(code, "")
     for (col, (measure, year)), value in zip(columns, values):
         p = parse_number(value)
         cell = a1(r, col)
         source = Source(file, sheet, cell)  # one object for both maps: thousands of files
         cells[(code, year, measure)] = source
+        if p.is_number and isinstance(value, str) and (p.percent or p.grouped_by_point):
+            if not _typed_number_fits(ctx, sheet, cell, code, year, measure, unit, value, p):
+                continue
+        elif p.is_number and ctx.percent_cell is not None and not float(p.value).is_integer() \
+                and not is_percent_unit(unit) and ctx.percent_cell(sheet, cell):
+            # 0.5 shown as «50%»: a percent typed in a row of counts or money, not a fraction.
+            shown = f"{format_ru(p.value * 100, 2)}%"
+            ctx.error("not-a-number",
+                      f"Значение «{shown}» в ячейке {cell} (строка {code}, {MEASURE_WORDS[measure]} {year}) "
+                      f"указано в процентах (формат ячейки «Процентный»), а строка измеряется в «{unit}»: "
+                      f"{EXPECTED}. Укажите число в единицах строки и верните ячейке числовой формат.",
+                      sheet=sheet, cell=cell, item=code, year=year, value=shown)
+            continue
         if p.is_number:
             entries.append(Entry(code, year, measure, p.value, source))
+        elif p.kind == "empty" and measure == "fact" and year == ctx.report_year:
+            if ctx.formula_cells and cell in ctx.formula_cells.get(sheet, ()):
+                ctx.formula_without_value(sheet, cell, f"строка {code}, факт {year}", item=code, year=year)
+            else:
+                _missing_fact(ctx, state, sheet, cell, code, year, columns, values)
         elif p.kind == "empty":
             if ctx.formula_cells:  # most files have no formula cells at all
                 what = f"строка {code}, {MEASURE_WORDS[measure]} {year}"
@@ -535,9 +701,47 @@ def _take_values(ctx: _Context, state: _TableState, sheet: str, code: str, r: in
         elif p.kind == "text":
             what = MEASURE_WORDS[measure]
             ctx.error("not-a-number",
-                      f"Значение «{show(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
+                      f"Значение «{said(value)}» в ячейке {cell} (строка {code}, {what} {year}) "
                       f"не является числом: {EXPECTED}.",
-                      sheet=sheet, cell=cell, item=code, year=year, value=show(value))
+                      sheet=sheet, cell=cell, item=code, year=year, value=said(value))
+
+
+def _missing_fact(ctx: _Context, state: "_TableState", sheet: str, cell: str, code: str, year: int,
+                  columns: Columns, values: list) -> None:
+    """The report year's fact left empty where the college set itself a target for the year
+    (and the item expects something by the report month: a one-off item not before December).
+    Reported once the file is read, and only if it has report-year facts at all."""
+    target = next((parse_number(v) for (_, key), v in zip(columns, values) if key == ("target", year)), None)
+    item = ctx.plan.input_codes.get(code)
+    if item is not None and item.schedule == "year_end" and (ctx.report_month or 12) < 12:
+        return
+    if target is not None and target.is_number and target.value > 0:
+        state.missing_facts.append(lambda: ctx.warning("missing-fact",
+                    f"В строке {code} указан план {year} года ({target.raw}), а ячейка {cell} факта "
+                    f"{year} года не заполнена. Если исполнения нет, укажите 0; если значение ещё "
+                    "уточняется, сообщите об этом в примечании.",
+                    sheet=sheet, cell=cell, item=code, year=year))
+
+
+def _typed_number_fits(ctx: _Context, sheet: str, cell: str, code: str, year: int, measure: str,
+                       unit: str, value: str, p) -> bool:
+    """A number typed as text that means something only in some rows: «50%» in a row
+    measured in %, «1.160» in a row of money.  Elsewhere it is an error and not taken."""
+    where = dict(sheet=sheet, cell=cell, item=code, year=year, value=said(value))
+    what = f"строка {code}, {MEASURE_WORDS[measure]} {year}, ед. изм. «{unit}»"
+    if p.percent and not is_percent_unit(unit):
+        ctx.error("not-a-number",
+                  f"Значение «{said(value)}» в ячейке {cell} ({what}) указано в процентах, а строка "
+                  f"измеряется в «{unit}»: {EXPECTED}. Укажите число в единицах строки.", **where)
+        return False
+    if p.grouped_by_point and is_whole_unit(unit):
+        ctx.error("check-separator",
+                  f"Значение «{said(value)}» в ячейке {cell} ({what}): проверьте разделитель. В строке "
+                  "считаются целые единицы, поэтому точка или запятая перед тремя цифрами может быть "
+                  "разделителем тысяч (1 160) или десятичной (1,16) — число не учтено. Запишите тысячи "
+                  "без точки и запятой или через пробел: 1160 или 1 160.", **where)
+        return False
+    return True
 
 
 def _take_note(state: _TableState, code: str, value: object) -> None:
@@ -588,7 +792,11 @@ def _specialty_code(value: object) -> str:
     # Excel in a Russian locale reads a retyped «13.02.11» as the date 13.02.2011.
     if isinstance(value, (date, datetime)):
         return value.strftime("%d.%m.%y")
-    return "".join(show(value).split()).rstrip(".")
+    # A letter О typed for a zero, З for a three: «13.О2.07».
+    return "".join(show(value).split()).rstrip(".").translate(_SPECIALTY_LOOKALIKES)
+
+
+_SPECIALTY_LOOKALIKES = str.maketrans({"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", ",": "."})
 
 
 def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty, ...]:
@@ -597,7 +805,7 @@ def _read_specialties(ctx: _Context, sheet: str, grid: Grid) -> tuple[Specialty,
         _missing_header(ctx, sheet, c.HEADER_SPECIALTY_CODE, Severity.WARNING)
         return ()
     header = _specialty_name_col(header, grid[header.row])
-    _check_columns(ctx, sheet, header)
+    _check_columns(ctx, sheet, header, grid)
     merged: dict[str, dict] = {}
     for r in range(header.row + 1, len(grid)):
         _read_specialty_row(ctx, sheet, header, r, grid[r], merged)
@@ -627,9 +835,9 @@ def _read_specialty_row(ctx: _Context, sheet: str, header: _Header, r: int, row:
         # A line of text under the table is a note, not a malformed code.
         if name or any(not _blank(_at(row, col)) for col in header.measures.values()):
             ctx.error("bad-specialty-code",
-                      f"Код «{show(raw)}» не соответствует формату кода профессии, специальности "
+                      f"Код «{said(raw)}» не соответствует формату кода профессии, специальности "
                       "(например, 13.02.11); строка не учтена.",
-                      sheet=sheet, cell=cell, value=show(raw))
+                      sheet=sheet, cell=cell, value=said(raw))
         return
     marks = _read_marks(ctx, sheet, header, r, row, code)
     if code in merged:
@@ -656,9 +864,9 @@ def _read_marks(ctx: _Context, sheet: str, header: _Header, r: int, row: Row,
             marks[measure].add(year)
         elif verdict is None:
             ctx.warning("bad-mark",
-                        f"Отметка «{show(value)}» в ячейке {a1(r, col)} не распознана: наличие "
+                        f"Отметка «{said(value)}» в ячейке {a1(r, col)} не распознана: наличие "
                         "отмечается «1», «да» или «+», отсутствие — пустой ячейкой; отметка не учтена.",
-                        sheet=sheet, cell=a1(r, col), item=code, year=year, value=show(value))
+                        sheet=sheet, cell=a1(r, col), item=code, year=year, value=said(value))
     return marks
 
 
@@ -670,7 +878,7 @@ def _mark(value: object) -> bool | None:
         return True if value == 1 else (False if value == 0 else None)
     if value is True:
         return True
-    text = c.norm_label(value)
+    text = c.norm_label(value).strip(" .!")
     if text in c.MARKS_YES:
         return True
     if text in _MARKS_NO or value is False:

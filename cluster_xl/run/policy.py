@@ -37,12 +37,16 @@ def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = F
     issues += _date_issues(sub, period or sub.period)
     org = plan.find_organisation(sub.organisation)
     failed = any(i.is_error or strict for i in issues)
+    status, note = (REJECTED if failed else ACCEPTED), ""
+    if org is not None and not org.submits:
+        # An employer's file (`not-a-college`): listed, never counted in the totals.
+        status, note = SKIPPED, "файл работодателя: отчёт по форме представляют колледжи, в свод не включён"
     return FileOutcome(
         path=path, file=sub.file, sha256=sub.sha256,
-        status=REJECTED if failed else ACCEPTED,
+        status=status,
         organisation_id=org.id if org else None,
         organisation=org.short_name if org else sub.organisation,
-        period=sub.period, submission=sub, issues=tuple(issues),
+        period=sub.period, submission=sub, issues=tuple(issues), note=note,
     )
 
 

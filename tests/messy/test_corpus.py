@@ -69,44 +69,6 @@ def read(path: Path, period: tuple[int, int]) -> Outcome:
 # -- what fails today (the reader is fixed next: a fix flips these loudly) ---------------------
 
 KNOWN_FAILURES: dict[str, str] = {
-    "header-fact-on-31-10": "headers: «Факт на 31.10.2026» is not taken for «Факт 2026» (the README says "
-                            "«Факт на 31.12.2026» matches; it does not): accepted with every 2026 fact dropped",
-    "header-fact-on-01-11": "headers: «Факт на 01.11.2026» not recognised: accepted with every 2026 fact dropped",
-    "header-two-rows": "headers: year merged above «План»/«Факт» sub-headers not read: missing-header, rejected",
-    "header-two-rows-ods": "headers: two-row header (.ods) not read: missing-header, rejected",
-    "header-no-pp": "headers: «№ п/п» in place of «Код» not recognised: missing-header, rejected",
-    "header-no": "headers: «№» in place of «Код» not recognised: missing-header, rejected",
-    "fact-column-unfindable": "headers: a report-year «Факт» column that cannot be found is only a warning: "
-                              "accepted with the 2026 facts dropped",
-    "gnumeric-xls": "programs: ssconvert's .xls stores «#,##0.0##» number cells so calamine reads them as dates "
-                    "(3.1, 3.2, П7 → not-a-number), rejected",
-    "gnumeric-ods": "programs: ssconvert's .ods is not recognised by calamine (unreadable-file), rejected",
-    "period-oktyabr-goda": "title: period «Октябрь 2026 года» not parsed (bad-period), rejected",
-    "period-za-oktyabr": "title: period «за октябрь 2026 г.» not parsed (bad-period), rejected",
-    "period-okt-abbrev": "title: period «окт. 2026» not parsed (bad-period), rejected",
-    "title-label-reworded": "title: label «Наименование организации:» not taken for «Организация» "
-                            "(missing-title-field), rejected",
-    "org-bu-po": "title: legal-form abbreviation «БУ ПО «…»» not matched to the roster (unknown-organisation)",
-    "org-gbpou-quotes": "title: «ГБПОУ \"…\"» not matched to the roster (unknown-organisation)",
-    "org-au": "title: «АУ «…»» not matched to the roster (unknown-organisation)",
-    "org-hyphen-as-space": "title: hyphen typed as a space in the name not matched (unknown-organisation)",
-    "org-hyphen-as-dash": "title: hyphen typed as « – » in the name not matched (unknown-organisation)",
-    "code-cyrillic-er": "codes: Cyrillic «Р3» (for P3/П3) is unknown-code, rejected",
-    "code-ze-as-three": "codes: «5.4.1/3» (digit 3 for з) is unknown-code, rejected",
-    "specialty-cyrillic-o": "codes: specialty «13.О2.07» with a Cyrillic О is bad-specialty-code, rejected",
-    "total-row-itogo": "codes: a college's «Итого» row without a code is a missing-code error, rejected",
-    "total-row-vsego": "codes: «Всего» in the code column is an unknown-code error, rejected",
-    "number-dot-grouped": "numbers: «1.160» in a row in persons read as 1.16 (only a fraction warning), accepted",
-    "number-comma-grouped": "numbers: «1,160» in a row in units silently read as 1.16, accepted",
-    "number-percent-text": "numbers: «50%» typed in a row in persons silently read as 50, accepted",
-    "number-percent-calc": "numbers: 50% typed in Calc (0.5, % format) in a row in persons read as 0.5 "
-                           "(only a fraction warning), accepted",
-    "title-only": "empty: a report with only the title filled and no figures at all is accepted",
-    "facts-missing": "empty: no warning for an empty report-year fact where the college has its own target",
-    "employer-file": "employer: an employer's file is accepted and its numbers counted in the totals",
-    "marks-est": "marks: «есть» not taken for yes (bad-mark), the specialty's mark dropped",
-    "gnumeric-xls-typed-numbers": "programs: ssconvert's .xls makes «#,##0.0##» number cells read as dates "
-                                  "(not-a-number), rejected",
 }
 
 
