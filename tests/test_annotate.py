@@ -54,7 +54,7 @@ def test_every_problem_cell_is_filled_and_commented(plan, broken, tmp_path):
     assert {(i.sheet, i.cell, i.code) for i in outcome.issues} == {
         (ACT, negative, "negative-number"), (ACT, fraction, "fraction")}
     assert ws[negative].fill.fgColor.rgb.endswith(FILLS["error"])
-    assert ws[fraction].fill.fgColor.rgb.endswith(FILLS["warning"])
+    assert ws[fraction].fill.fgColor.rgb.endswith(FILLS["error"])  # a fraction of a person: an error
     assert "Отрицательное значение" in ws[negative].comment.text
     assert ws[negative].comment.text.startswith("Ошибка (negative-number): ")
     assert "Дробное значение" in ws[fraction].comment.text

@@ -55,7 +55,7 @@ def test_each_code_is_listed_once():
 
 def test_issues_take_their_level_from_the_catalogue():
     assert issue("negative-number", "…").severity is Severity.ERROR
-    assert issue("fraction", "…").severity is Severity.WARNING
+    assert issue("renamed-sheet", "…").severity is Severity.WARNING
     with pytest.raises(ValueError):
         warning("negative-number", "…")  # an error in the catalogue
     with pytest.raises(ValueError):

@@ -204,8 +204,6 @@ def test_merged_whole_sheet_annotate(tmp_path):
     assert_refused_by_guard(run, "merged.xlsx")
 
 
-@xfail("2 a 1 MB text in a number cell is quoted whole: ~1 000 000 characters on the console "
-       "and in --json")
 def test_megabyte_text_in_number_cell(month, clean_summary):
     mk.megabyte_in_number_cell(month / "megabyte.xlsx")
     run, out, before = consolidate(month)
