@@ -119,13 +119,15 @@ def test_a_college_template_is_not_last_months_book(october, tmp_path):
     assert "не сводная книга cluster_xl" in issue.message
 
 
-def test_a_book_not_from_an_earlier_period_is_a_warning(october, month_books):
+def test_a_book_not_from_an_earlier_period_is_an_error_and_shows_no_change(october, month_books):
     august = replace(october, period=Period(2026, 8))
     report = compare_with_previous(august, month_books.september)
     added = report.issues[len(october.issues):]
-    assert added[0].code == "previous-period" and not added[0].is_error
+    assert [(i.code, i.is_error) for i in added] == [("previous-period", True)]
     assert "составлена за сентябрь 2026 г., а сводится отчёт за август 2026 г." in added[0].message
-    assert report.previous is not None
+    assert report.previous is None  # no change column, no went-backwards
+    same = compare_with_previous(replace(october, period=Period(2026, 9)), month_books.september)
+    assert same.previous is None and same.issues[-1].code == "previous-period"
 
 
 def test_older_books_with_colleges_as_rows_are_read(tmp_path):

@@ -143,7 +143,6 @@ def test_long_text_in_a_number_cell_is_quoted_short(tmp_path):
 
 
 def test_zero_against_no_target_and_exactly_the_target(tmp_path):
-    from cluster_xl import build_report
     f = filling()
     # 1.1.1: the college's own 2026 target «-» (none) and a fact 0: accepted, no issue
     path = write(tmp_path / "a.xlsx", f)

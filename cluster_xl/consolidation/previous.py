@@ -40,7 +40,10 @@ def apply_previous(report: Report, previous: Previous | None, issues: list[Issue
     issues = list(issues)
     if previous is None:
         return replace(report, issues=report.issues + tuple(issues), findings=report.findings + tuple(issues))
-    issues += _period_issues(previous, report.period)
+    wrong = _period_issues(previous, report.period)
+    issues += wrong
+    if any(i.is_error for i in wrong):  # no change column that is not true goes into the document
+        return replace(report, issues=report.issues + tuple(issues), findings=report.findings + tuple(issues))
     change = month_change(report, previous)
     issues += list(_backwards_issues(report, change))
     return replace(report, previous=change, issues=report.issues + tuple(issues),
@@ -163,10 +166,10 @@ def _period_issues(previous: Previous, period: Period) -> list[Issue]:
                         "изменения рассчитаны, но проверьте, что это отчёт за прошлый месяц.",
                         file=previous.file)]
     if previous.period >= period:
-        return [warning("previous-period",
-                        f"Книга «{previous.file}» составлена за {previous.period.words}, а сводится отчёт "
-                        f"за {period.words}: ожидается книга за более ранний период.",
-                        file=previous.file, value=str(previous.period))]
+        return [error("previous-period",
+                      f"Книга «{previous.file}» составлена за {previous.period.words}, а сводится отчёт "
+                      f"за {period.words}: ожидается сводная книга за более ранний период. Изменения "
+                      "за месяц не показаны.", file=previous.file, value=str(previous.period))]
     return []
 
 

@@ -79,7 +79,10 @@ CODES: tuple[Code, ...] = (
     Code("template-plan", "warning", "a template made for another plan", _FILE),
     Code("unknown-template-version", "warning", "a template version this tool does not know", _FILE),
     Code("future-fact", "warning", "a fact for a year after the report year", _FILE),
-    Code("lock-file", "warning", "an office suite's lock file (`~$…`), skipped", _FILE),
+    Code("lock-file", "warning", "an office suite's lock file (`~$…`) or a file the system leaves in folders "
+         "(`Thumbs.db`, `desktop.ini`): skipped, not counted among the files received", _FILE),
+    Code("own-book", "warning", "a consolidated book of cluster_xl (this month's or last month's) in the "
+         "input folder: skipped, not counted", _FILE),
     Code("not-a-regular-file", "warning", "a pipe, a device, a folder, a dangling link or a link leading out "
          "of its folder: listed and skipped, never read", _FILE),
     Code("implausible-date", "warning", "the fill date on the title sheet is unreadable or outside the run's "
@@ -94,8 +97,8 @@ CODES: tuple[Code, ...] = (
          "no changes are shown", "cluster"),
     Code("previous-incomplete", "warning", "last month's book has no «По организациям»: changes per college "
          "are not shown", "cluster"),
-    Code("previous-period", "warning", "last month's book is not from an earlier period, or its period "
-         "cannot be found", "cluster"),
+    Code("previous-period", "varies", "last month's book is from the same or a later period (an error: no "
+         "change is shown), or its period cannot be found (a warning)", "cluster"),
     Code("went-backwards", "warning", "an item's cluster fact fell since last month (beyond "
          "`backwards_tolerance`); the message names the colleges whose figures fell", "cluster"),
     # -- a plan workbook or JSON (`--plan`) ----------------------------------------

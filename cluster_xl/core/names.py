@@ -4,6 +4,8 @@ The writer writes them; `--previous` reads last month's book by them; the run
 recognises its own books by them.  Defined once here.
 """
 
+# The line of «Источники» that names the tool: how a consolidated book is told from a report.
+OWN_BOOK_MARK = "Версия программы: cluster_xl"
 SHEET_SUMMARY = "Свод"
 SHEET_INDICATORS = "Показатели"
 SHEET_BY_COLLEGE = "По организациям"

@@ -142,11 +142,12 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
     if organisation:
         org = plan.find_organisation(organisation)
         if org is None:
-            raise click.BadParameter(f"организации «{organisation}» нет в составе кластера.",
+            raise click.BadParameter(printable(f"организации «{organisation}» нет в составе кластера."
+                                               + _closest_names(organisation, plan)),
                                      param_hint="--organisation")
         title["organisation"] = org.short_name
     if period:
-        title["period"] = str(period)
+        title["period"] = str(_period_of_plan(period, plan))
     filling = Filling(title=title, values=targets, lock_plan=targets_from is not None)
     with _writing(output):
         path = write_template(plan, output, filling if title or targets_from else None)
@@ -216,6 +217,8 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
     if annotated is not None:
         _distinct_output(annotated, [*files, plan_path])
     plan = load(plan_path)
+    if period is not None:
+        _period_of_plan(period, plan)
     period = period or previous_month()
     outcomes = process_files([Path(f) for f in files], plan, period, strict, jobs=jobs)
     if as_json:
@@ -271,7 +274,7 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     в итоги не входит. Исходные файлы не изменяются. Одни и те же файлы дают
     побайтно одинаковую книгу: её SHA-256 можно указать в письме.
     """
-    from ..run.collect import collect_inputs
+    from ..run.collect import NOT_COUNTED, collect_inputs
     from ..run.pipeline import build_report
     from ..run.sandbox import default_jobs
     from .render import console_report, json_report
@@ -284,6 +287,8 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     _distinct_output(output, [*files, previous_path, plan_path])
     _distinct_output(output.with_suffix(".pdf") if as_pdf else None, [*files, previous_path, plan_path])
     plan = load(plan_path)
+    _period_of_plan(period, plan)
+    formed_on = _date_near(formed_on, period)
     with click.progressbar(length=len(files), label="Чтение файлов", file=sys.stderr,
                            show_pos=True) as bar:
         report = build_report(plan, inputs, period, strict=strict, generated_on=formed_on,
@@ -302,11 +307,48 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     else:
         click.echo(console_report(outcomes, findings))
         accepted = sum(o.status == "accepted" for o in outcomes)
-        click.echo(printable(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {len(outcomes)}."))
+        received = sum(not (o.issues and {i.code for i in o.issues} <= NOT_COUNTED) for o in outcomes)
+        click.echo(printable(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {received}."))
     pdf_written = not as_pdf or _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json)
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
     if failed or (strict and report.issues) or not pdf_written:
         raise Problems()
+
+
+def _closest_names(typed: str, plan) -> str:
+    """« Возможно, имелась в виду: …» — the roster names nearest to what was typed."""
+    import difflib
+
+    names = {}
+    for org in plan.organisations:
+        for name in (org.short_name, org.name):
+            names[name.lower()] = org.short_name
+    near = difflib.get_close_matches(typed.lower(), list(names), n=3, cutoff=0.6)
+    found = list(dict.fromkeys(names[n] for n in near))
+    if not found:
+        found = [o.short_name for o in plan.organisations if typed.lower() in o.name.lower()][:3]
+    return f" Возможно, имелась в виду: {'; '.join(f'«{n}»' for n in found)}." if found else ""
+
+
+def _period_of_plan(period: Period, plan, option: str = "--period") -> Period:
+    """A period the plan has targets for; any other is a usage error naming the plan's years."""
+    if period.year not in plan.years:
+        years = f"{min(plan.years)}–{max(plan.years)}" if plan.years else "—"
+        raise click.UsageError(f"Отчётный период {period} вне лет плана кластера ({years}); укажите "
+                               f"{option} в пределах этих лет.")
+    return period
+
+
+def _date_near(day: date | None, period: Period) -> date | None:
+    """A date formed within a year of the report period, or a usage error."""
+    if day is None:
+        return None
+    first = date(period.year, period.month, 1)
+    last = date.fromordinal(period.end_date.toordinal() + 366)
+    if not first <= day <= last:
+        raise click.UsageError(f"Дата формирования {day:%d.%m.%Y} не подходит к отчёту за {period.words}: "
+                               f"ожидается дата с {first:%d.%m.%Y} по {last:%d.%m.%Y} (--date).")
+    return day
 
 
 def _distinct_output(output: Path | None, inputs) -> None:

@@ -31,6 +31,7 @@ from . import guard, ods_layout, xls_formats, xlsx_formats
 from ..core.issues import Issue, Severity, issue
 from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from ..core.numbers import format_ru, is_percent_unit, is_whole_unit, parse_number
+from ..core.names import OWN_BOOK_MARK, SHEET_SOURCES, SHEET_SUMMARY
 from ..core.text import a1, quote
 from ..plan.model import Plan, normalise_code
 
@@ -199,9 +200,21 @@ def _percent_cells(data: bytes) -> Callable[[str, str], bool]:
     return is_percent
 
 
+def _is_own_book(book: _Book) -> bool:
+    """A consolidated book this tool wrote (this month's or last month's): its «Источники»
+    sheet names the tool's version and the plan."""
+    if SHEET_SOURCES not in book.names or SHEET_SUMMARY not in book.names:
+        return False
+    texts = [str(v) for row in book.grid(SHEET_SOURCES)[-40:] for v in row if isinstance(v, str)]
+    return any(t.startswith(OWN_BOOK_MARK) for t in texts)
+
+
 def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
                percent: Callable[[str, str], bool] | None = None) -> ReadResult:
     ctx = _Context(file, plan, formula_cells=book.formula_cells, percent_cell=percent)
+    if _is_own_book(book):  # before its sheets are taken for the template's by their content
+        ctx.warning("own-book", "Сводная книга cluster_xl — не отчёт организации, пропущена.")
+        return ReadResult(path, None, tuple(ctx.issues))
     sheets = _locate_sheets(book, plan)
     if not sheets:
         ctx.error("not-a-template",

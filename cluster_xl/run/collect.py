@@ -16,18 +16,36 @@ from typing import Iterable
 from ..core.issues import Issue, warning
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Files an operating system leaves in folders: never a report, not counted among the files received.
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+NOT_COUNTED = frozenset({"lock-file", "own-book"})  # skipped files the summary does not count
 
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, and every entry directly inside a named folder, sorted."""
+    """Files named directly, and every entry directly inside a named folder, sorted; a file
+    given twice (by itself and in its folder, or by two names) is read once."""
     found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
     for p in map(Path, paths):
-        if p.is_dir():
-            found += sorted(c for c in p.iterdir() if not c.name.startswith("."))
-        else:
-            found.append(p)
+        entries = sorted(c for c in p.iterdir() if not c.name.startswith(".")) if p.is_dir() else [p]
+        for entry in entries:
+            identity = _identity(entry)
+            if identity is not None and identity in seen:
+                continue
+            if identity is not None:
+                seen.add(identity)
+            found.append(entry)
     return found
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file an ordinary path stands for (device, inode); None for anything else."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 def skip_reason(path: Path) -> Issue | None:
@@ -36,6 +54,8 @@ def skip_reason(path: Path) -> Issue | None:
     if special:
         return warning("not-a-regular-file", f"«{path.name}» — {special}: не прочитан, пропущен.",
                        file=path.name)
+    if path.name.lower() in SYSTEM_FILES:
+        return warning("lock-file", f"Служебный файл «{path.name}» — не отчёт, пропущен.", file=path.name)
     if path.name.startswith("~$"):
         return warning("lock-file", "Временный файл блокировки офисного пакета — не отчёт, пропущен.",
                        file=path.name)

@@ -32,7 +32,9 @@ def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = F
     issues = list(result.issues)
     sub = result.submission
     if sub is None:
-        return FileOutcome(path, path.name, sha256(path), REJECTED, None, "", None, None, tuple(issues))
+        own = issues and all(i.code == "own-book" for i in issues)  # not a report: listed, not judged
+        return FileOutcome(path, path.name, sha256(path), SKIPPED if own else REJECTED, None, "", None, None,
+                           tuple(issues))
     issues += check_submission(sub, plan, period)
     issues += _date_issues(sub, period or sub.period)
     org = plan.find_organisation(sub.organisation)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..consolidation.report import Report
 from ..core.model import REJECTED, REPLACED
+from ..core.names import OWN_BOOK_MARK
 from ..core.model import STATUS_LABELS as FILE_STATUS_LABELS
 from ..plan.model import RULE_LABELS
 from .bulk import data_rows
@@ -121,6 +122,6 @@ def sources_sheet(book, ws, report: Report) -> None:
         sheet.text(row, 7, outcome.sha256, "mono")
         sheet.text(row, 8, outcome.note, "text")
     row = header + len(report.files) + 2
-    ws.write_string(row, 0, f"Версия программы: cluster_xl {report.tool_version}", book.fmt("meta"))
+    ws.write_string(row, 0, f"{OWN_BOOK_MARK} {report.tool_version}", book.fmt("meta"))
     ws.write_string(row + 1, 0, f"Идентификатор плана: {report.plan.plan_id}", book.fmt("meta"))
     sheet.page_setup((header, header))

@@ -1,0 +1,83 @@
+"""The methodologist's run as it really goes: a folder with last month's book and system files in
+it, a file given twice, arguments that cannot be meant (the exact Russian a person sees)."""
+
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from cluster_xl.face.cli import cli
+
+from helpers import EXAMPLES, REPO
+
+GOLDEN = REPO / "tests" / "golden" / "consolidated_2026-10.xlsx"
+
+
+def run(*args, cwd=None):
+    proc = subprocess.run([sys.executable, "-m", "cluster_xl", *map(str, args)], capture_output=True,
+                          text=True, timeout=300, cwd=cwd)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_a_real_folder_gives_the_clean_totals(tmp_path):
+    """Last month's book, Thumbs.db and a lock file in the folder, one report also named directly."""
+    folder = tmp_path / "почта"
+    shutil.copytree(EXAMPLES, folder)
+    shutil.copy(GOLDEN, folder / "consolidated_2026-09.xlsx")
+    (folder / "Thumbs.db").write_bytes(b"\x00" * 64)
+    (folder / "~$01_spk_2026-10.xlsx").write_bytes(b"lock")
+    code, out, _ = run("consolidate", folder, folder / "03_keg_2026-10.xlsx", "--period", "2026-10",
+                       "-o", tmp_path / "svod.xlsx")
+    assert code == 0, out
+    assert "consolidated_2026-09.xlsx — пропущен" in out
+    assert "Сводная книга cluster_xl — не отчёт организации, пропущена. [own-book]" in out
+    assert out.count("03_keg_2026-10.xlsx — принят") == 1  # given twice, read once
+    assert out.rstrip().endswith("Принято файлов: 7 из 7.")
+    clean = tmp_path / "clean.xlsx"
+    assert run("consolidate", EXAMPLES, "--period", "2026-10", "-o", clean)[0] == 0
+    from openpyxl import load_workbook
+
+    def summary(path):
+        ws = load_workbook(path, read_only=True)["Свод по годам"]
+        return [row for row in ws.iter_rows(values_only=True)]
+
+    assert summary(tmp_path / "svod.xlsx") == summary(clean)
+
+
+def test_a_period_outside_the_plan_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["consolidate", str(EXAMPLES), "--period", "2031-10"])
+    assert result.exit_code == 2
+    assert "Отчётный период 2031-10 вне лет плана кластера (2026–2028)" in result.output
+
+
+def test_a_date_far_from_the_period_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["consolidate", str(EXAMPLES), "--period", "2026-10",
+                                      "--date", "01.01.2030"])
+    assert result.exit_code == 2
+    assert ("Дата формирования 01.01.2030 не подходит к отчёту за октябрь 2026 г.: ожидается дата "
+            "с 01.10.2026 по 01.11.2027 (--date).") in result.output
+
+
+def test_a_misspelt_organisation_is_answered_with_the_closest_names(tmp_path):
+    result = CliRunner().invoke(cli, ["template", "-o", str(tmp_path / "t.xlsx"),
+                                      "--organisation", "Северный политех колледж"])
+    assert result.exit_code == 2
+    assert "организации «Северный политех колледж» нет в составе кластера." in result.output
+    assert "Возможно, имелась в виду: «Северный политехнический колледж»." in result.output
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_previous_from_a_later_period_is_an_error_and_no_change_is_printed(tmp_path):
+    """The October book given as --previous to September's run."""
+    september = REPO / "examples" / "2026-09"
+    out = tmp_path / "svod.xlsx"
+    code, stdout, _ = run("consolidate", september, "--period", "2026-09", "--previous", GOLDEN, "-o", out)
+    assert code == 1
+    assert "составлена за октябрь 2026 г., а сводится отчёт за сентябрь 2026 г." in stdout
+    assert "[previous-period]" in stdout and "[went-backwards]" not in stdout
+    from openpyxl import load_workbook
+
+    header = [c for row in load_workbook(out, read_only=True)["Свод"].iter_rows(max_row=12, values_only=True)
+              for c in row if isinstance(c, str)]
+    assert not any(c.startswith("Изменение") for c in header)
