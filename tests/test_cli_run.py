@@ -33,7 +33,8 @@ def test_a_real_folder_gives_the_clean_totals(tmp_path):
     assert "consolidated_2026-09.xlsx — пропущен" in out
     assert "Сводная книга cluster_xl — не отчёт организации, пропущена. [own-book]" in out
     assert out.count("03_keg_2026-10.xlsx — принят") == 1  # given twice, read once
-    assert out.rstrip().endswith("Принято файлов: 7 из 7.")
+    assert "Принято файлов: 7 из 7." in out
+    assert out.rstrip().splitlines()[-3:-1] == ["Итог:", "  Учтены отчёты 7 из 7 организаций."]
     clean = tmp_path / "clean.xlsx"
     assert run("consolidate", EXAMPLES, "--period", "2026-10", "-o", clean)[0] == 0
     from openpyxl import load_workbook
@@ -81,3 +82,28 @@ def test_previous_from_a_later_period_is_an_error_and_no_change_is_printed(tmp_p
     header = [c for row in load_workbook(out, read_only=True)["Свод"].iter_rows(max_row=12, values_only=True)
               for c in row if isinstance(c, str)]
     assert not any(c.startswith("Изменение") for c in header)
+
+
+def test_one_college_missing_is_a_short_console_ending_with_the_summary(tmp_path):
+    folder = tmp_path / "шесть"
+    shutil.copytree(EXAMPLES, folder)
+    (folder / "05_tgk_2026-10.xlsx").unlink()
+    code, out, err = run("consolidate", folder, "--period", "2026-10", "-o", tmp_path / "svod.xlsx")
+    lines = out.rstrip().splitlines()
+    assert code == 0 and len(lines) <= 25, out
+    assert sum("[targets-mismatch]" in line for line in lines) == 1  # explained by the missing college
+    assert lines[-4:] == ["Итог:", "  Учтены отчёты 6 из 7 организаций.",
+                          "  Не поступили отчёты: 1 — Таёжный горный колледж.", lines[-1]]
+    assert lines[-1].startswith("  Предупреждений: ")
+    assert err.splitlines()[-3:] == ["Чтение файлов", "Свод", "Запись книги"]  # the phases, a line each
+
+
+def test_many_clean_files_are_a_count(tmp_path):
+    from cluster_xl.face.render import SCREENFUL, console_report
+    from cluster_xl.core.model import ACCEPTED, FileOutcome
+
+    outcomes = [FileOutcome(tmp_path / f"{n}.xlsx", f"{n}.xlsx", "", ACCEPTED, None, "", None, None)
+                for n in range(SCREENFUL + 2)]
+    assert console_report(outcomes).splitlines() == [
+        f"Приняты без замечаний: {SCREENFUL + 2} файла (перечень — на листе «Источники» сводной книги "
+        "и в выводе --json)."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -71,16 +72,17 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 
 
 def printable(text: str, keep_newlines: bool = True) -> str:
-    """Text safe to print on a terminal: control characters (C0, C1, DEL) and bidirectional
-    overrides shown as escapes («\\x1b», «\\u202e»), so a cell or a file name can neither
-    drive the terminal (clipboard, title, cursor) nor forge a line of the report."""
+    """Text safe to print on a terminal: control characters (C0, C1, DEL), line and paragraph
+    separators and bidirectional overrides shown as escapes («\\x1b», «\\u202e»), so a cell or
+    a file name can neither drive the terminal (clipboard, title, cursor) nor forge a line of
+    the report.  Spaces of every kind (the no-break space of «1 160») stay as they are."""
     if text.isprintable() and not _BIDI.intersection(text):
         return text
     out = []
     for ch in text:
         if ch == "\n" and keep_newlines:
             out.append(ch)
-        elif ch in _BIDI or (not ch.isprintable() and ch != " "):
+        elif ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:

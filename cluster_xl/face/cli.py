@@ -277,7 +277,7 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     from ..run.collect import NOT_COUNTED, collect_inputs
     from ..run.pipeline import build_report
     from ..run.sandbox import default_jobs
-    from .render import console_report, json_report
+    from .render import console_report, json_report, summary_block
 
     period = period or previous_month()
     output = output or Path(f"consolidated_{period}.xlsx")
@@ -293,26 +293,38 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
                            show_pos=True) as bar:
         report = build_report(plan, inputs, period, strict=strict, generated_on=formed_on,
                               progress=lambda _: bar.update(1), jobs=jobs or default_jobs())
+    _phase("Свод")
     from ..writing.workbook import write_report  # pandas: after the worker processes have been started
     if previous_path is not None:
         from ..run.untrusted import compare_with_previous
 
         report = compare_with_previous(report, previous_path)
+    _phase("Запись книги")
     with _writing(output):
         write_report(report, output)
     outcomes = report.files
     findings = report.findings
-    if as_json:
-        click.echo(json_report(outcomes, findings, period=str(period), output=str(output)))
-    else:
+    if not as_json:
         click.echo(console_report(outcomes, findings))
         accepted = sum(o.status == "accepted" for o in outcomes)
         received = sum(not (o.issues and {i.code for i in o.issues} <= NOT_COUNTED) for o in outcomes)
         click.echo(printable(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {received}."))
+    if as_pdf:
+        _phase("PDF")
     pdf_written = not as_pdf or _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json)
+    if as_json:
+        pdf = {"pdf": str(output.with_suffix(".pdf")) if pdf_written else None} if as_pdf else {}
+        click.echo(json_report(outcomes, findings, period=str(period), output=str(output), **pdf))
+    else:
+        click.echo(summary_block(outcomes, findings))  # the last thing printed
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
     if failed or (strict and report.issues) or not pdf_written:
         raise Problems()
+
+
+def _phase(name: str) -> None:
+    """A phase of the run, one line on stderr (the reading phase has its progress bar)."""
+    click.echo(name, err=True)
 
 
 def _closest_names(typed: str, plan) -> str:
