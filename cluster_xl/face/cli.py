@@ -122,7 +122,8 @@ def cli():
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               callback=xlsx_path, help="Куда записать шаблон (.xlsx).")
-@click.option("--organisation", help="Заранее вписать организацию (краткое наименование из плана).")
+@click.option("--organisation", metavar="НАИМЕНОВАНИЕ",
+              help="Заранее вписать организацию (краткое наименование из плана).")
 @click.option("--period", type=PeriodType(), help="Заранее вписать отчётный период (ГГГГ-ММ).")
 @click.option("--targets-from", "targets_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               callback=regular_file, help="Вписать и закрепить плановые значения организации из её отчёта (например, "

@@ -46,6 +46,18 @@ TEXTS = {
     "path": "Путь",
     "Aborted!": "Прервано.",
     "default: {default}": "по умолчанию: {default}",
+    "required": "обязательный",
+    "{value!r} is not a valid {number_type}.": "«{value}» — не целое число.",
+    "{value} is not in the range {range}.": "{value} — вне допустимых пределов ({range}).",
+    "Missing parameter: {param_name}": "Не указан параметр: {param_name}",
+    "Option {name!r} does not take a value.": "Параметр {name!r} не принимает значения.",
+    "Argument {name!r} takes {nargs} values.": "Аргументу {name!r} нужно значений: {nargs}.",
+    "Could not open file {filename!r}: {message}": "Не удалось открыть файл {filename!r}: {message}",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} не является исполняемым.",
+    "unknown error": "неизвестная ошибка",
+    "env var: {var}": "переменная окружения: {var}",
+    "Value must be an iterable.": "Ожидается список значений.",
+    "Choose from:\n\t{choices}": "Выберите из:\n\t{choices}",
 }
 
 
@@ -58,6 +70,8 @@ def _ru_n(singular: str, plural: str, n: int) -> str:
         return "Лишние аргументы: ({args})"
     if singular.startswith("Option {name!r} requires"):
         return "Параметру {name!r} нужно значение."
+    if singular.startswith("Did you mean"):
+        return "Возможно, имелось в виду {possibility}." if n == 1 else "(Возможно, имелось в виду одно из: {possibilities}.)"
     return singular if n == 1 else plural
 
 
