@@ -174,4 +174,4 @@ def test_libreoffice_opens_the_copy_with_the_comments(plan, broken, tmp_path):
             assert any(issue.message in t.replace("\n", "") for t in texts), (name, issue.code)
     title = openpyxl.load_workbook(from_ods)[c.SHEET_TITLE]
     cell = ods_issues[0].cell
-    assert "Отчётный период в файле" in title[cell].comment.text
+    assert "В файле указан отчётный период" in title[cell].comment.text

@@ -107,3 +107,15 @@ def test_many_clean_files_are_a_count(tmp_path):
     assert console_report(outcomes).splitlines() == [
         f"Приняты без замечаний: {SCREENFUL + 2} файла (перечень — на листе «Источники» сводной книги "
         "и в выводе --json)."]
+
+
+def test_check_without_a_period_takes_the_files_own():
+    september = REPO / "examples" / "2026-09" / "01_spk_2026-09.xlsx"
+    code, out, _ = run("check", september)
+    assert code == 0, out
+    assert "01_spk_2026-09.xlsx: в файле указан период сентябрь 2026 г. (2026-09); проверен отчёт за этот период." in out
+    code, out, _ = run("check", september, "--period", "2026-10")
+    assert code == 1
+    assert ("В файле указан отчётный период сентябрь 2026 г. (2026-09), а отчёт ожидается за октябрь "
+            "2026 г. (2026-10). [wrong-period]") in out
+    assert "сводится" not in out

@@ -81,8 +81,8 @@ def _check_period(sub: Submission, plan: Plan, period: Period | None, where: dic
                     value=quote(sub.title["period"]), **where)
     elif sub.period is not None and period is not None and sub.period != period:
         yield error("wrong-period",
-                    f"Отчётный период в файле — {sub.period}, а сводится период {period}.",
-                    value=str(sub.period), **where)
+                    f"В файле указан отчётный период {sub.period.words} ({sub.period}), а отчёт "
+                    f"ожидается за {period.words} ({period}).", value=str(sub.period), **where)
     elif sub.period is not None and sub.period.year not in plan.years:
         yield error("wrong-period",
                     f"Отчётный период {sub.period} вне срока плана ({plan.years[0]}–{plan.years[-1]} гг.).",

@@ -196,7 +196,7 @@ def plan_export(output: Path, plan_path: Path | None):
 @click.argument("files", nargs=-1, required=True, metavar="ФАЙЛ...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=regular_file)
 @click.option("--period", type=PeriodType(), default=None,
-              help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
+              help="Отчётный период (ГГГГ-ММ). По умолчанию — период, указанный в файле.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в формате JSON.")
 @click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -220,12 +220,18 @@ def check(files, period, strict, as_json, annotated, jobs, plan_path):
     plan = load(plan_path)
     if period is not None:
         _period_of_plan(period, plan)
-    period = period or previous_month()
+    # Without --period each file is checked for the period written in it (a college checks its
+    # own report; the period is checked against the plan's years only).
     outcomes = process_files([Path(f) for f in files], plan, period, strict, jobs=jobs)
     if as_json:
-        click.echo(json_report(outcomes, period=str(period)))
+        click.echo(json_report(outcomes, period=str(period) if period else None))
     else:
         click.echo(console_report(outcomes))
+        if period is None:
+            for o in outcomes:
+                if o.period is not None:
+                    click.echo(printable(f"{o.file}: в файле указан период {o.period.words} ({o.period}); "
+                                         "проверен отчёт за этот период."))
     annotated_ok = annotated is None or _annotate(Path(files[0]), outcomes[0].issues, annotated)
     problems = any(o.status != "accepted" for o in outcomes)
     if problems or not annotated_ok:
