@@ -424,7 +424,11 @@ def test_a_far_cell_is_refused_however_its_address_is_written(example, tmp_path,
     far = f'<row r="1048576"><c r="A1048576"><v>1</v></c><c{cell}><v>1</v></c></row></sheetData>'.encode()
     part = h.sheet_part(example, "Титул")
     path = h.rewrite_zip(example, tmp_path / "far.xlsx", {part: lambda d: d.replace(b"</sheetData>", far)})
-    assert refusal(path).code == guard.TOO_LARGE
+    if spelling.startswith('"'):  # «<c"r=…»: the quote after the name leaves the tag unclosed
+        refused = refusal(path)
+        assert refused.code == guard.UNREADABLE and "незавершённый тег XML" in refused.reason
+    else:
+        assert refusal(path).code == guard.TOO_LARGE
 
 
 def _ods_with(tmp_path, name: str, edit) -> Path:
@@ -497,3 +501,88 @@ def test_a_refusal_about_a_sheet_part_names_the_sheet(example, tmp_path):
     reason = refusal(path).reason
     assert "лист «Мероприятия»" in reason and "9\u00a0999\u00a0999" in reason
     assert outcome(path) == [("merged.xlsx", "", "", "file-too-large")]
+
+
+# -- every scan linear in its input -------------------------------------------
+#
+# Each case times a scan on n and on 4n copies of an adversarial pattern (the
+# least of a few runs: a 2-core machine is noisy) and asks for less than 8×:
+# linear is about 4×, quadratic 16×.  Each case stays well under a second.
+
+import time
+
+
+def _least_time(scan, data, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        try:
+            scan(data)
+        except guard.Refusal:
+            pass
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def assert_linear(scan, make, n: int):
+    small, large = _least_time(scan, make(n)), _least_time(scan, make(4 * n))
+    assert large < 8 * small + 0.005, f"{small * 1e3:.1f} ms for n, {large * 1e3:.1f} ms for 4n"
+
+
+def _inspect_file(path: Path) -> None:
+    guard.inspect(path)
+
+
+_TAG_SCANS = {
+    # the attribute regex once began anew at every character of a failed name
+    "attribute name run": (lambda d: guard._attrs(d), lambda n: b"x" * n + "Я".encode() + b'="1"', 50_000),
+    "attribute name runs": (lambda d: guard._attrs(d), lambda n: b"9x " * n + b"=", 20_000),
+    "unclosed quote": (lambda d: guard._attrs(d), lambda n: b'a="' + b"b=" * n, 50_000),
+    # a tag whose quotes pair up past every later «<»: each «<» scanned to the end
+    "tags in quotes": (lambda d: list(guard._tokens(d)), lambda n: b"<a '\"" * n + b"<b>", 20_000),
+    "tag name run": (lambda d: list(guard._tokens(d)), lambda n: b"<" + b"x" * n, 50_000),
+    "many tags": (lambda d: list(guard._tokens(d)), lambda n: b"<a b='1'/>" * n, 5_000),
+    # «table » in a text: the .ods tag regex scanned from every word to the text's end
+    "table words": (guard._ods_bound, lambda n: b"<table:table><text:p>" + b"table " * n
+                    + b"</text:p></table:table>", 20_000),
+    "table-row words": (guard._ods_bound, lambda n: b"<table:table>" + b"table-row " * n, 20_000),
+    # a formula after many tags beginning with «<c»: each stepped back over all of them
+    "formulas after <cx/>": (guard._xlsx_formulas, lambda n: b"<cx/>" * n + b"<fx><f>1</f></fx>" * n, 5_000),
+    "formulas in one cell": (guard._xlsx_formulas, lambda n: b'<c r="A1">' + b"<f/>" * n + b"</c>", 10_000),
+    "formulas, no cell end": (guard._xlsx_formulas, lambda n: b'<c r="A1">' + b"<f>1</f>" * n, 10_000),
+    "values in one cell": (guard._xlsx_formulas, lambda n: b'<c r="A1"><f/>' + b"<v> </v>" * n + b"</c>", 10_000),
+    # two runs of spaces around an absent quote, split in every way
+    "spaces in a repeat count": (lambda d: guard._ods_repeat(d, 0, len(d)),
+                                 lambda n: b"rows-repeated=" + b" " * n + b"x", 20_000),
+    "spaces in an address": (guard._ref, lambda n: b" " * n + b"!", 20_000),
+    "spaces in a count": (lambda d: guard._check_xml_declarations("x", d),
+                          lambda n: b'ount="' + b" " * n + b"x", 20_000),
+    "cell attributes": (lambda d: guard._CELL_ATTRS.fullmatch(d), lambda n: b" " * n + b"x", 20_000),
+    # «!» and «?» are looked for before «<!»: a text of them was a Python loop
+    "exclamation marks": (guard._has_markup_declaration, lambda n: b"!" * n, 200_000),
+    "question marks": (guard._plain_markup, lambda n: b"a?" * n, 100_000),
+    "addresses, near": (lambda d: guard._xlsx_bound(d, coarse=True),
+                        lambda n: b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * n, 20_000),
+    "addresses, far": (guard._xlsx_bound, lambda n: b'<row r="1">' + b'<c r="XFD1"><v>1</v></c>' * n, 20_000),
+    "letters in addresses": (guard._xlsx_bound, lambda n: b' r="' + b"A" * n + b"1x", 20_000),
+}
+
+
+@pytest.mark.parametrize("name", list(_TAG_SCANS))
+def test_every_scan_is_linear(name):
+    scan, make, n = _TAG_SCANS[name]
+    assert_linear(scan, make, n)
+
+
+@pytest.mark.parametrize("build, n", [("attribute_names", 20_000), ("ods_table_words", 10_000),
+                                      ("c_tag_steps", 1_000)])
+def test_the_hostile_corpus_scans_are_linear_end_to_end(tmp_path, build, n):
+    import importlib
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+    make_hostile = importlib.import_module("make_hostile")
+    builder = getattr(make_hostile, build)
+    ext = ".ods" if "ods" in build else ".xlsx"
+    kwargs = (lambda k: {"n": k, "formulas": 3 * k}) if build == "c_tag_steps" else (lambda k: {"n": k})
+    files = {k: builder(tmp_path / f"{k}{ext}", **kwargs(k)) for k in (n, 4 * n)}
+    assert_linear(_inspect_file, lambda k: files[k], n)

@@ -387,7 +387,7 @@ def _is_xml(name: str) -> bool:
 
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_COUNT = re.compile(rb"ount\s*=\s*[\"']\s*\+?(\d+)")  # count, uniqueCount
+_COUNT = re.compile(rb"ount\s*+=\s*+[\"']\s*+\+?(\d++)")  # count, uniqueCount
 
 
 def _check_xml_declarations(name: str, part: bytes) -> None:
@@ -414,13 +414,12 @@ def _has_markup_declaration(part: bytes) -> bool:
 
 
 def _has_pair(part: bytes, mark: bytes) -> bool:
-    """Is `mark` ever right after «<»?"""
+    """Is `mark` ever right after «<»?  The first `mark` usually answers; if not, one
+    search for the pair (never a loop over every `mark`: a text of «!» would make it slow)."""
     at = part.find(mark, 1)
-    while at >= 0:
-        if part[at - 1] == 0x3C:
-            return True
-        at = part.find(mark, at + 1)
-    return False
+    if at < 0:
+        return False
+    return part[at - 1] == 0x3C or part.find(b"<" + mark, at) >= 0
 
 
 def _utf8(part: bytes) -> bytes:
@@ -440,9 +439,13 @@ def _utf8(part: bytes) -> bytes:
 # construct must not escape the count the way it would not escape a reader.
 _TOKEN = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-    rb"|<(/?)([A-Za-z_][\w.:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>",
+    rb"|<(/?)([A-Za-z_][\w.:-]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)(>?)",
     re.S)
-_ATTR = re.compile(rb"([A-Za-z_][\w.:-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'/>]+))")
+# Linear: possessive runs, and a name starts only where a run of name characters
+# begins (its leading digits, dots... skipped), never again at every character
+# of a run that failed — which is where the old pattern began anew and rescanned.
+_ATTR = re.compile(rb"(?<![\w.:-])[\d.:-]*+([A-Za-z_][\w.:-]*+)\s*+=\s*+"
+                   rb"(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'/>]++))")
 _UNCLOSED = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 
 
@@ -456,6 +459,8 @@ def _tokens(part: bytes):
         name = m.group(2)
         if name is None:
             continue
+        if not m.group(4):  # «<name» with no «>» before the next «<» or an unclosed quote
+            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённый тег XML)")
         attrs = m.group(3)
         closing = attrs.endswith(b"/")
         yield bool(m.group(1)), name.rpartition(b":")[2], attrs, closing, m.end()
@@ -553,7 +558,7 @@ def _int(digits: bytes) -> int:
     return int(digits or b"0") if len(digits) <= 18 else 10 ** 18
 
 
-_REF = re.compile(rb"^\s*\$?([A-Za-z]{0,7})\$?(\d*)\s*$")
+_REF = re.compile(rb"^\s*+\$?([A-Za-z]{0,7})\$?(\d*+)\s*+$")  # possessive: spaces split one way
 
 
 def _farthest(values: list[bytes] | None) -> tuple[int | None, int | None]:
@@ -615,7 +620,7 @@ def _plain_markup(part: bytes) -> bool:
 _C_TAG_NAME = re.compile(rb"c[\s/>](?<=[<:]c.)")
 _F_TAG_NAME = re.compile(rb"f[\s/>](?<=[<:]f.)")
 _PREFIXED_ROW_OR_C = re.compile(rb":(?:c|row)[\s/>]")
-_PLAIN_R = re.compile(rb' r="\$?([A-Za-z]*)\$?(\d*)"')
+_PLAIN_R = re.compile(rb' r="\$?([A-Za-z]*+)\$?(\d*+)"')
 # An `r` attribute (as `_attrs` could read one: any prefix, after a quote, a
 # tab, a digit...) written some other way than ` r="B12"`: other quotes or
 # spaces, character references.  `xmlns:r` declares a namespace.
@@ -737,62 +742,52 @@ def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
     return sheet
 
 
-# Tags as the walk reads them once `_plain_markup` holds.
-_C_TAG = re.compile(rb"<(/?)c(?![\w.:-])([^<>]*)>")
-_F_TAG = re.compile(rb"<f(?![\w.:-])[^<>]*>")
-_IS_TAG = re.compile(rb"<is(?![\w.:-])[^<>]*>")
-_V_TAG = re.compile(rb"<v(?![\w.:-])([^<>]*)>")
+# Tags as the walk reads them once `_plain_markup` holds: a cell's start or end
+# tag, and the formula and value tags inside.  `[^<>]*+` stops at the next «<»:
+# every byte is looked at once.
+_CELL_TAGS = re.compile(rb"<(/?)(c|f|is|v)(?![\w.:-])([^<>]*+)>")
 _PREFIXED_CELL_TAG = re.compile(rb":(?:c|f|v|is)(?![\w.:-])")  # a superset: attributes too
-_CELL_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"]*")*\s*')
+_CELL_ATTRS = re.compile(rb'(?:\s++[A-Za-z_][\w.:-]*+="[^"]*+")*+\s*+')
 _CELL_R = re.compile(rb' r="\$?([A-Za-z]{1,7})\$?(\d+)"')
 
 
 def _xlsx_formulas(part: bytes) -> set[str] | None:
-    """The walk's formula cells without a cached value, looking only at the cells around `<f>`.
+    """The walk's formula cells without a cached value, in one forward pass over the cell,
+    formula and value tags (C-speed search; Python only for these tags).
 
-    None where only the walk can tell: markup a regex could misread, prefixed
-    tags, a formula cell without an address of its own.
+    A formula counts inside a cell that starts (not self-closing) and closes
+    before the next cell starts, as the walk counts it.  None where only the
+    walk can tell: markup a regex could misread, prefixed tags, a formula cell
+    without an address of its own.
     """
     if _PREFIXED_CELL_TAG.search(part) or not _plain_markup(part):
         return None
     found: set[str] = set()
-    for formula in _F_TAG.finditer(part):
-        cell = _c_tag_before(part, formula.start())
-        if cell is None or cell.group(1) or cell.group(2).endswith(b"/"):
-            continue  # outside any cell: the walk ignores it
-        end = _C_TAG.search(part, formula.end())
-        if end is None or not end.group(1):
-            continue  # the cell never closes, or the next begins: the walk drops it
-        attrs = cell.group(2)
-        address = _CELL_R.findall(attrs)
-        if len(address) != 1 or attrs.count(b" r=") != 1 or not _CELL_ATTRS.fullmatch(attrs):
-            return None
-        if not _has_value(part, cell.end(), end.start()):
-            letters, digits = address[0]
-            found.add(a1(max(_int(digits), 1) - 1, _ref(letters)[1] - 1))
+    cell: re.Match | None = None  # the open cell's start tag
+    formula = value = False
+    for tag in _CELL_TAGS.finditer(part):
+        end, name, attrs = tag.groups()
+        if name == b"c":
+            if end and cell is not None and formula:
+                cell_attrs = cell.group(3)
+                address = _CELL_R.findall(cell_attrs)
+                if len(address) != 1 or cell_attrs.count(b" r=") != 1 or not _CELL_ATTRS.fullmatch(cell_attrs):
+                    return None
+                if not value:
+                    letters, digits = address[0]
+                    found.add(a1(max(_int(digits), 1) - 1, _ref(letters)[1] - 1))
+            cell = None if end or attrs.endswith(b"/") else tag
+            formula = value = False
+        elif end or cell is None:
+            continue
+        elif name == b"f":
+            formula = True
+        elif name == b"is":
+            value = True
+        elif not value and not attrs.endswith(b"/"):  # <v>: a value if any text follows
+            following = part.find(b"<", tag.end())
+            value = bool(part[tag.end():following if following >= 0 else len(part)].strip())
     return found
-
-
-def _c_tag_before(part: bytes, pos: int) -> re.Match | None:
-    """The last `c` tag, start or end, before `pos`."""
-    while pos > 0:
-        pos = max(part.rfind(b"<c", 0, pos), part.rfind(b"</c", 0, pos))
-        tag = _C_TAG.match(part, pos) if pos >= 0 else None
-        if tag or pos < 0:
-            return tag
-    return None
-
-
-def _has_value(part: bytes, start: int, stop: int) -> bool:
-    """Does the cell between `start` and `stop` hold a cached value (`<v>` with text, `<is>`)?"""
-    if _IS_TAG.search(part, start, stop):
-        return True
-    for value in _V_TAG.finditer(part, start, stop):
-        if not value.group(1).endswith(b"/"):
-            following = part.find(b"<", value.end())
-            if part[value.end():following if following >= 0 else len(part)].strip():
-                return True
-    return False
 
 
 # -- .ods ---------------------------------------------------------------------
@@ -801,13 +796,17 @@ def _has_value(part: bytes, start: int, stop: int) -> bool:
 # `<table:table…>`, `<table:table-row…>`, `</table:table-row>`; any other tag
 # so named is left to the walk.  The literal comes first so that the regex
 # engine skips ahead; what precedes it is looked at afterwards.
-_ODS_NAME = re.compile(rb"table(-row)?(?![\w.:-])[^<>]*>")
+# It always matches up to the next «<» or «>» (a word in a text too): the engine
+# resumes after it instead of trying again from every «table» of a long text.
+# Only a match ending in «>» is a tag.
+_ODS_NAME = re.compile(rb"table(-row)?(?![\w.:-])[^<>]*+>?")
 _ODS_CELL_END = b"</table:table-cell>"
 _ODS_EMPTY_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?![\w.:-])([^<>]*)/>")
 _ODS_EMPTY_CELLS = re.compile(rb"(?:<table:(?:covered-)?table-cell(?![\w.:-])[^<>]*+(?<=/)>)*+")
 # Any repeat count, as `_attrs` and `_repeat` could read it, and then some.
-_ROWS_REPEATED = re.compile(rb"rows-repeated\s*=\s*[\"']?\s*\+?(\d+)")
-_COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*=\s*[\"']?\s*\+?(\d+)")
+# Possessive: spaces around an absent quote are split one way, not in every way.
+_ROWS_REPEATED = re.compile(rb"rows-repeated\s*+=\s*+[\"']?\s*+\+?(\d++)")
+_COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*+=\s*+[\"']?\s*+\+?(\d++)")
 
 
 def _scan_ods(part: bytes, book: _BookArea) -> None:
@@ -842,6 +841,8 @@ def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
     starts, count = part.startswith, part.count  # bound once: this loop runs for every row tag
     for name in _ODS_NAME.finditer(part):
         at, close = name.span()
+        if part[close - 1] != 0x3E:
+            continue  # no «>» before the next «<»: text, as before
         if at < 8:
             return None  # no room for what precedes it: not as LibreOffice writes
         end = starts(b"</table:", at - 8)
@@ -947,7 +948,7 @@ def _walk_ods(part: bytes) -> list[_SheetArea]:
     return sheets
 
 
-_COUNT_VALUE = re.compile(rb"^\s*\+?(\d+)\s*$")
+_COUNT_VALUE = re.compile(rb"^\s*+\+?(\d++)\s*+$")
 
 
 def _repeat(attrs: Mapping[bytes, list[bytes]], name: bytes) -> int:
