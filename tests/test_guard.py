@@ -280,13 +280,18 @@ def test_ods_formula_without_a_value_is_reported_at_its_cell(tmp_path):
 
 
 def test_loose_bounds_that_add_up_too_far_are_walked_before_refusing(tmp_path):
-    """Seven sheets of 500 numbers in column A: each bound is ~500 000 cells, the truth 500."""
+    """Four sheets of 999 numbers in column A, the cells written without addresses (a cell
+    without `r` is one column right of the previous): each bound is ~1 000 000 cells, the truth 999."""
     wb = openpyxl.Workbook()
-    for n in range(7):
+    for n in range(4):
         ws = wb.create_sheet(f"Лист{n + 2}")
-        for r in range(1, 501):
+        for r in range(1, 1000):
             ws.cell(r, 1, r)
-    wb.save(tmp_path / "tall.xlsx")
+    wb.save(tmp_path / "addressed.xlsx")
+    with zipfile.ZipFile(tmp_path / "addressed.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+    unaddressed = lambda d: re.sub(rb'<c r="A\d+"', b"<c", d)  # noqa: E731
+    h.rewrite_zip(tmp_path / "addressed.xlsx", tmp_path / "tall.xlsx", {n: unaddressed for n in sheets})
     with zipfile.ZipFile(tmp_path / "tall.xlsx") as z:
         bounds = [guard._xlsx_bound(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sum(r * c for r, c in bounds) > guard.MAX_BOOK_CELLS
@@ -525,7 +530,11 @@ def _least_time(scan, data, runs: int = 3) -> float:
 
 
 def assert_linear(scan, make, n: int):
-    small, large = _least_time(scan, make(n)), _least_time(scan, make(4 * n))
+    small_data, large_data = make(n), make(4 * n)
+    for _ in range(3):  # measured again if another process took the CPU meanwhile
+        small, large = _least_time(scan, small_data), _least_time(scan, large_data)
+        if large < 8 * small + 0.005:
+            return
     assert large < 8 * small + 0.005, f"{small * 1e3:.1f} ms for n, {large * 1e3:.1f} ms for 4n"
 
 
