@@ -595,3 +595,25 @@ def test_the_hostile_corpus_scans_are_linear_end_to_end(tmp_path, build, n):
     kwargs = (lambda k: {"n": k, "formulas": 3 * k}) if build == "c_tag_steps" else (lambda k: {"n": k})
     files = {k: builder(tmp_path / f"{k}{ext}", **kwargs(k)) for k in (n, 4 * n)}
     assert_linear(_inspect_file, lambda k: files[k], n)
+
+
+# -- the archive's directory: one end record, one disk, where it says -------------------------
+
+
+@pytest.mark.parametrize("build, words", [
+    (h.with_two_end_records, "несколько записей о конце каталога"),
+    (lambda src, dst: h.with_disk_number(src, dst, 1), "многотомный"),
+    (h.with_detached_directory, "не примыкает"),
+])
+def test_an_archive_readers_could_read_two_ways_is_refused(example, tmp_path, build, words):
+    path = build(example, tmp_path / "odd.xlsx")
+    assert outcome(path) == [("odd.xlsx", "", "", "unreadable-file")]
+    assert words in refusal(path).reason
+
+
+def test_an_embedded_archive_stored_as_it_is_is_not_a_second_end_record(example, tmp_path):
+    path = h.rewrite_zip(example, tmp_path / "embedded.xlsx")
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/embeddings/Microsoft_Excel_Worksheet.xlsx", example.read_bytes(),
+                   compress_type=zipfile.ZIP_STORED)
+    assert guard.inspect(path).kind == guard.XLSX

@@ -286,20 +286,59 @@ def _zip_entries(data: bytes) -> list[_Entry]:
 _TRUNCATED = "архив повреждён или передан не полностью"
 
 
+_SPANNED = "архив многотомный (разбит на несколько частей); такие архивы не поддерживаются"
+_TWO_ENDS = ("архив содержит несколько записей о конце каталога: разные программы прочли бы "
+             "в нём разное содержимое; табличные редакторы так архивы не сохраняют")
+_DETACHED = ("каталог архива не примыкает к записи о его конце (перед архивом или внутри него "
+             "есть посторонние данные); табличные редакторы так архивы не сохраняют")
+
+
 def _end_of_central_directory(data: bytes) -> tuple[int, int, int]:
+    """(parts, directory size, directory start) from the one end record, the directory
+    ending where that record (or its zip64 record) begins, on disk 0 of 1.
+
+    Readers disagree on which of two end records counts and on where a directory
+    that does not end at its record begins: such an archive is refused, never guessed.
+    """
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
     if at < 0 or at + 22 > len(data):
         raise Refusal(UNREADABLE, _TRUNCATED)
-    count, size, start = struct.unpack_from("<10xHII", data, at)
-    if count == 0xFFFF or size == 0xFFFFFFFF or start == 0xFFFFFFFF:
+    disk, directory_disk, on_disk, count, size, start = struct.unpack_from("<4xHHHHII", data, at)
+    end = at
+    if 0xFFFF in (count, on_disk) or 0xFFFFFFFF in (size, start):
         locator = at - 20
         if locator < 0 or data[locator:locator + 4] != b"PK\x06\x07":
             raise Refusal(UNREADABLE, _TRUNCATED)
-        (record,) = struct.unpack_from("<Q", data, locator + 8)
-        if data[record:record + 4] != b"PK\x06\x06":
+        record_disk, record, disks = struct.unpack_from("<IQI", data, locator + 4)
+        if data[record:record + 4] != b"PK\x06\x06" or record + 56 > locator:
             raise Refusal(UNREADABLE, _TRUNCATED)
-        count, size, start = struct.unpack_from("<32xQQQ", data, record)
+        if record_disk != 0 or disks != 1:
+            raise Refusal(UNREADABLE, _SPANNED)
+        disk, directory_disk, on_disk, count, size, start = struct.unpack_from("<16xIIQQQQ", data, record)
+        end = record
+    if disk != 0 or directory_disk != 0 or on_disk != count:
+        raise Refusal(UNREADABLE, _SPANNED)
+    if start + size != end:
+        raise Refusal(UNREADABLE, _DETACHED)
+    if _another_end_record(data, at):
+        raise Refusal(UNREADABLE, _TWO_ENDS)
     return count, size, start
+
+
+def _another_end_record(data: bytes, last: int) -> bool:
+    """Is there an end record before `last` that a reader could take: its directory
+    ending right where it stands?  (One inside a part — an embedded archive stored as
+    it is — counts its offsets from its own start, so it is not taken for one.)"""
+    at = data.find(b"PK\x05\x06")
+    for _ in range(1000):  # a thousand signatures are no accident either: no loop over millions
+        if not 0 <= at < last:
+            return False
+        if at + 22 <= len(data):
+            size, start = struct.unpack_from("<II", data, at + 12)
+            if start + size == at:
+                return True
+        at = data.find(b"PK\x05\x06", at + 4)
+    return True
 
 
 def _zip64_sizes(data: bytes, pos: int, n_extra: int, packed: int, size: int, offset: int):

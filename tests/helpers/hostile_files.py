@@ -127,6 +127,41 @@ def ods_with_repeated_rows(src: Path, dst: Path, repeat: int = 1_000_000) -> Pat
     return rewrite_zip(src, dst, {"content.xml": edit})
 
 
+def _end_record(data: bytes) -> int:
+    return data.rfind(b"PK\x05\x06")
+
+
+def with_two_end_records(src: Path, dst: Path) -> Path:
+    """The workbook followed by a copy of itself whose directory offsets are made absolute:
+    two end-of-directory records, each with a directory ending where it stands."""
+    data = src.read_bytes()
+    copy = bytearray(data)
+    eocd = _end_record(data)
+    count, size, start = struct.unpack_from("<10xHII", copy, eocd)
+    pos = start
+    for _ in range(count):
+        n_name, n_extra, n_comment = struct.unpack_from("<HHH", copy, pos + 28)
+        (offset,) = struct.unpack_from("<I", copy, pos + 42)
+        struct.pack_into("<I", copy, pos + 42, offset + len(data))
+        pos += 46 + n_name + n_extra + n_comment
+    struct.pack_into("<I", copy, eocd + 16, start + len(data))
+    return _write(dst, data + bytes(copy))
+
+
+def with_disk_number(src: Path, dst: Path, disk: int = 1) -> Path:
+    """The end record says the archive is disk `disk` of a spanned set."""
+    data = bytearray(src.read_bytes())
+    struct.pack_into("<H", data, _end_record(data) + 4, disk)
+    return _write(dst, bytes(data))
+
+
+def with_detached_directory(src: Path, dst: Path, gap: bytes = b"\0" * 16) -> Path:
+    """Bytes between the central directory and its end record (offsets still right)."""
+    data = src.read_bytes()
+    eocd = _end_record(data)
+    return _write(dst, data[:eocd] + gap + data[eocd:])
+
+
 # -- OLE compound files and BIFF8 ---------------------------------------------
 
 _END, _FREE, _FAT, _NONE = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
