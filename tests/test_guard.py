@@ -617,3 +617,55 @@ def test_an_embedded_archive_stored_as_it_is_is_not_a_second_end_record(example,
         z.writestr("xl/embeddings/Microsoft_Excel_Worksheet.xlsx", example.read_bytes(),
                    compress_type=zipfile.ZIP_STORED)
     assert guard.inspect(path).kind == guard.XLSX
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sheets())
+def test_an_exact_area_is_the_walks(part):
+    exact = guard._exact_xlsx_area(part)
+    if exact is None:
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert exact == (walked.rows, walked.cols) or exact[0] * exact[1] == walked.cells == 0
+
+
+@pytest.mark.parametrize("rows, cols", [(3, 2), (990, 30)])
+def test_a_sheet_with_every_address_written_is_measured_exactly(rows, cols):
+    letters = [guard.a1(0, c)[:-1] for c in range(cols)]
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{x}{r}" s="1"><v>1</v></c>' for x in letters)
+                   + f'<c r="{letters[-1]}{r + 5}"/></row>' for r in range(1, rows + 1))
+    part = f"<worksheet><cols><col min=\"1\"/></cols><sheetData>{body}</sheetData></worksheet>".encode()
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert guard._exact_xlsx_area(part) == (walked.rows, walked.cols) == (rows, cols)
+
+
+# -- every part a relationship points at is scanned, whatever its name -------------------------
+
+
+@pytest.mark.parametrize("suffix", [".bin", ".png", ".dat"])
+def test_a_sheet_stored_under_another_name_is_scanned(example, tmp_path, suffix):
+    path = h.with_sheet_part_renamed(example, tmp_path / "renamed.xlsx", "Мероприятия", suffix)
+    assert outcome(path) == [("renamed.xlsx", "", "", "file-too-large")]
+    assert "лист «Мероприятия»" in refusal(path).reason
+
+
+def test_a_sheet_under_another_name_is_still_read(example, tmp_path):
+    path = h.with_sheet_part_renamed(example, tmp_path / "renamed.xlsx", "Мероприятия", ".bin", far=None)
+    assert guard.inspect(path).kind == guard.XLSX
+
+
+def test_pictures_and_printer_settings_nobody_points_at_as_xml_are_not_scanned(example, tmp_path):
+    junk = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row><!DOCTYPE x>'
+    path = h.rewrite_zip(example, tmp_path / "media.xlsx", add={
+        "xl/media/image9.png": junk, "xl/printerSettings/printerSettings9.bin": junk,
+        "xl/embeddings/oleObject9.bin": junk})
+    assert guard.inspect(path).kind == guard.XLSX
+    scanned = h.rewrite_zip(example, tmp_path / "other.xlsx", add={"xl/worksheets/sheet99.dat": junk})
+    assert refusal(scanned).code == guard.UNREADABLE  # the DOCTYPE: every other part is scanned
+
+
+def test_each_declaration_of_a_sheet_counts(example, tmp_path):
+    assert guard.inspect(h.with_sheet_declared(example, tmp_path / "twice.xlsx", "Мероприятия", 1)).kind
+    path = h.with_sheet_declared(example, tmp_path / "many.xlsx", "Мероприятия", 5_000)  # 650 cells each
+    reason = refusal(path).reason
+    assert "объявлен в книге 5\u00a0001 раз" in reason and "допускается не более 3\u00a0000\u00a0000" in reason

@@ -197,26 +197,33 @@ def _inspect_zip(data: bytes) -> Inspection:
     book = _BookArea()
     budget = MAX_UNPACKED_BYTES
     small_parts: dict[str, bytes] = {}
-    # The workbook parts first: a refusal about a sheet's part can then name the sheet.
-    for entry in sorted(entries, key=lambda e: e.name.lower() not in _WORKBOOK_PARTS):
+    declared = _Declared()
+    # The relationships and content types first: they say which parts are XML whatever
+    # their names.  Then the workbook parts: a refusal about a sheet's part can name the sheet.
+    order = lambda e: (not _declares(e.name), e.name.lower() not in _WORKBOOK_PARTS)  # noqa: E731
+    for entry in sorted(entries, key=order):
         try:
-            budget -= _inspect_part(data, entry, budget, book, small_parts)
+            budget -= _inspect_part(data, entry, budget, book, small_parts, declared)
         except Refusal as refusal:
             raise _naming_the_sheet(refusal, entry.name, small_parts) from None
     names = lambda: _xlsx_sheet_names(small_parts)  # noqa: E731 - only for a message or a formula
+    if kind == XLSX:
+        book.copies = _xlsx_sheet_declarations(small_parts)
     book.check(names)
     return Inspection(data, kind, book.formula_cells(names))
 
 
 def _inspect_part(data: bytes, entry: "_Entry", budget: int, book: "_BookArea",
-                  small_parts: dict[str, bytes]) -> int:
+                  small_parts: dict[str, bytes], declared: "_Declared") -> int:
     """One part inflated within `budget` and scanned; returns its inflated size."""
-    xml = _is_xml(entry.name)
+    xml = declared.is_text(entry.name)
     size, part = _inflate(data, entry, budget, keep=xml)
     if not xml:
         return size
     part = _utf8(part)
     _check_xml_declarations(entry.name, part)
+    if _declares(entry.name):
+        declared.read(entry.name, part)
     # Every part is looked at as what it could be, whatever the kind: a reader
     # may take a zip holding both layouts for the other one.
     if entry.name.rpartition("/")[2] == "content.xml":
@@ -421,8 +428,57 @@ def _inflate_deflated(raw: bytes, budget: int, name: str, packed: int, keep: boo
     return size, crc, zlib.decompress(raw, -15, max(size, 1)) if keep and size <= budget else b""
 
 
-def _is_xml(name: str) -> bool:
-    return name.lower().endswith((".xml", ".rels", ".vml"))
+# Parts no reader parses as XML: pictures, fonts, printer settings, macros, embedded
+# files.  Every other part is scanned as XML, whatever its name ends in: a reader
+# takes a sheet from wherever the workbook's relationships point (`sheet3.bin` too).
+_BINARY_PART = re.compile(
+    r"\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|emz|wmz|wdp|jxr|hdp|ico|svgz|odttf|ttf|otf|fntdata"
+    r"|wav|mp3|mp4|avi|wmv)$"
+    r"|(?:^|/)(?:printersettings\d*|vbaproject|vbaprojectsignature\w*|oleobject\d*|activex\d*)\.bin$"
+    r"|^(?:xl/embeddings|xl/media|pictures|thumbnails|objectreplacements)/")
+# Relationships to a part no reader parses as XML: a binary name they target stays unscanned.
+_BINARY_RELATIONSHIP = re.compile(
+    r"/(?:image|vbaProject|vbaProjectSignature\w*|printerSettings|oleObject|package|"
+    r"activeXControlBinary|font|audio|video|media|thumbnail)$", re.I)
+
+
+_XML_CONTENT = re.compile(rb"[+/]xml\s*$", re.I)  # «…worksheet+xml», «application/xml»
+
+
+def _declares(name: str) -> bool:
+    """A part saying what other parts are: relationships, content types."""
+    name = name.lower()
+    return name.endswith(".rels") or name == "[content_types].xml"
+
+
+class _Declared:
+    """The parts some relationship or content type makes XML, whatever their names."""
+
+    def __init__(self) -> None:
+        self.parts: set[str] = set()  # lower-case part names
+        self.extensions: set[str] = set()
+
+    def is_text(self, name: str) -> bool:
+        low = name.lower()
+        return (_BINARY_PART.search(low) is None or low in self.parts
+                or low.rpartition(".")[2] in self.extensions)
+
+    def read(self, name: str, part: bytes) -> None:
+        base = name.rpartition("/_rels/")[0] if "/_rels/" in name else ""
+        for end, local, attrs, _, _ in _tokens(part):
+            if end:
+                continue
+            a = _attrs(attrs)
+            if local == b"Relationship" and b"Target" in a and not _BINARY_RELATIONSHIP.search(
+                    _text(_first(a, b"Type"))) and _first(a, b"TargetMode").lower() != b"external":
+                target = _text(_first(a, b"Target"))
+                path = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
+                self.parts.add(_normpath(path).lower())
+            elif local in (b"Override", b"Default") and _XML_CONTENT.search(_first(a, b"ContentType")):
+                if local == b"Override":
+                    self.parts.add(_normpath(_text(_first(a, b"PartName"))).lower())
+                else:
+                    self.extensions.add(_text(_first(a, b"Extension")).lower().lstrip("."))
 
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
@@ -561,17 +617,22 @@ class _SheetArea:
 class _BookArea:
     # Exact areas, and bounds never above `MAX_SHEET_CELLS`, so only exact areas are ever named.
     sheets: list[_SheetArea] = field(default_factory=list)
+    # Part name (lower case) -> how many sheets the workbook declares on it (one if absent).
+    copies: Mapping[str, int] = field(default_factory=dict)
+
+    def _cells(self, sheet: _SheetArea) -> int:
+        return sheet.cells * self.copies.get(sheet.key.lower(), 1)
 
     def check(self, sheet_names: Callable[[], Mapping[str, str]]) -> None:
-        total = sum(s.cells for s in self.sheets)
+        total = sum(map(self._cells, self.sheets))
         # Bounds are tightened, the largest first, only while they add up too far.
         while total > MAX_BOOK_CELLS:
             loose = [n for n, s in enumerate(self.sheets) if s.refine]
             if not loose:
                 break
-            n = max(loose, key=lambda n: self.sheets[n].cells)
+            n = max(loose, key=lambda n: self._cells(self.sheets[n]))
             tighter = self.sheets[n].refine()
-            total += sum(s.cells for s in tighter) - self.sheets[n].cells
+            total += sum(map(self._cells, tighter)) - self._cells(self.sheets[n])
             self.sheets[n:n + 1] = tighter
         for sheet in self.sheets:
             if sheet.cells > MAX_SHEET_CELLS:
@@ -582,7 +643,14 @@ class _BookArea:
                     f"{_n(MAX_SHEET_CELLS)} ячеек на лист. Удалите значения, введённые далеко за "
                     "пределами таблицы"))
         if total > MAX_BOOK_CELLS:
-            raise Refusal(TOO_LARGE, f"листы книги вместе занимают {_n(total)} ячеек; "
+            repeated = max(self.copies.items(), key=lambda kv: kv[1], default=("", 1))
+            why = ""
+            if repeated[1] > 1:
+                label = sheet_names().get(repeated[0], repeated[0])
+                label = next((v for k, v in sheet_names().items() if k.lower() == repeated[0]), label)
+                why = (f" (один и тот же лист, «{label}», объявлен в книге {_n(repeated[1])} раз "
+                       "под разными именами, и каждое объявление читается заново)")
+            raise Refusal(TOO_LARGE, f"листы книги вместе занимают {_n(total)} ячеек{why}; "
                                      f"допускается не более {_n(MAX_BOOK_CELLS)}")
 
     def formula_cells(self, sheet_names: Callable[[], Mapping[str, str]]) -> dict[str, frozenset[str]]:
@@ -707,7 +775,7 @@ def _near_addresses(part: bytes) -> bool:
     return True
 
 
-def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
+def _xlsx_bound(part: bytes, coarse: bool = False, near: bool | None = None) -> tuple[int, int] | None:
     """An upper bound of a sheet's rows and columns, at the speed of `bytes.count`.
 
     A row without `r` is the previous one plus one, a cell without `r` the
@@ -719,7 +787,7 @@ def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
     (` r="B12"`): anything else — other quotes or spaces, a prefix, character
     references — is left to the walk.
     """
-    near = coarse and _near_addresses(part)
+    near = (coarse and _near_addresses(part)) if near is None else near
     if not near and _ODD_R.search(part):
         return None
     rows, cells = part.count(b"<row"), part.count(b"<c")
@@ -744,13 +812,21 @@ def _scan_xlsx_sheet(name: str, part: bytes, book: _BookArea) -> None:
 
 def _bounded_xlsx_sheet(name: str, part: bytes) -> _SheetArea | None:
     """The usual case: the sheet within a bound and its formula cells found without a walk."""
-    bound = _xlsx_bound(part, coarse=True)
-    if bound and bound[0] * bound[1] > MAX_SHEET_CELLS:
-        bound = _xlsx_bound(part)
+    near = _near_addresses(part)
+    bound = _xlsx_bound(part, near=near)
+    if near and bound and bound[0] * bound[1] > MAX_SHEET_CELLS:  # else the same bound again
+        bound = _xlsx_bound(part, near=False)
+    exact = None
     if bound is None or bound[0] * bound[1] > MAX_SHEET_CELLS:
-        return None
+        exact = _exact_xlsx_area(part)
+        if exact is None:
+            return None
     formulas = _xlsx_formulas(part) if _has_formulas(part) else set()
-    return None if formulas is None else _loose_xlsx_sheet(name, part, bound, formulas)
+    if formulas is None:
+        return None
+    if exact is not None:
+        return _SheetArea(name, *exact, formulas)
+    return _loose_xlsx_sheet(name, part, bound, formulas)
 
 
 def _loose_xlsx_sheet(name: str, part: bytes, bound: tuple[int, int], formulas: set[str]) -> _SheetArea:
@@ -758,8 +834,46 @@ def _loose_xlsx_sheet(name: str, part: bytes, bound: tuple[int, int], formulas: 
         tighter = _xlsx_bound(part)
         if tighter and tighter[0] * tighter[1] < bound[0] * bound[1]:
             return [_loose_xlsx_sheet(name, part, tighter, formulas)]
+        exact = _exact_xlsx_area(part)
+        if exact is not None:
+            return [_SheetArea(name, *exact, formulas)]
         return [_walk_xlsx_sheet(name, part)]
     return _SheetArea(name, *bound, formulas, refine)
+
+
+_UNADDRESSED_ROW = re.compile(rb'<row r="(?!\$?[A-Za-z]{0,7}\$?\d++")')
+_UNADDRESSED_CELL = re.compile(rb'<c r="(?!\$?[A-Za-z]{1,7}\$?\d++")')
+_AFTER_NAME = (b" ", b"/", b">", b"\t", b"\n", b"\r", b"\x0b", b"\x0c")  # what `[\s/>]` matches
+
+
+def _count_tags(part: bytes, opening: bytes) -> int:
+    """How many `opening` (b"<c") followed by a space, «/» or «>»: `bytes.count` is many
+    times faster than a `findall` listing a million matches."""
+    return sum(part.count(opening + after) for after in _AFTER_NAME)
+# The cells holding something (not self-closing), as the walk holds them: one group each.
+_HELD_LETTERS = re.compile(rb'<c r="\$?([A-Za-z]{1,7})\$?\d++"[^<>]*+(?<!/)>')
+_HELD_DIGITS = re.compile(rb'<c r="\$?[A-Za-z]{1,7}\$?(\d++)"[^<>]*+(?<!/)>')
+
+
+def _exact_xlsx_area(part: bytes) -> tuple[int, int] | None:
+    """The walk's area at C speed, where every row and cell tag carries its full address as
+    office suites write it (` r="B12"` first, once): then each cell lies at its address.
+
+    None where only the walk can tell: markup a regex could misread, prefixed tags,
+    a row or cell without its own address, an `r` written otherwise or twice.
+    """
+    if _PREFIXED_ROW_OR_C.search(part) or _ODD_R.search(part) or not _plain_markup(part):
+        return None
+    rows, cells = _count_tags(part, b"<row"), _count_tags(part, b"<c")
+    addressed_rows, addressed_cells = part.count(b'<row r="'), part.count(b'<c r="')
+    if (addressed_rows != rows or addressed_cells != cells or part.count(b' r="') != rows + cells
+            or _UNADDRESSED_ROW.search(part) or _UNADDRESSED_CELL.search(part)):
+        return None
+    digits = set(_HELD_DIGITS.findall(part))
+    if not digits:
+        return 0, 0
+    letters = set(_HELD_LETTERS.findall(part))
+    return max(max(map(_int, digits)), 1), max(_ref(x)[1] for x in letters)
 
 
 def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
@@ -1017,6 +1131,17 @@ _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 def _xlsx_sheet_names(parts: Mapping[str, bytes]) -> dict[str, str]:
     """Sheet part name -> the sheet's name, for messages and formula locations."""
+    return {part: names[-1] for part, names in _xlsx_sheets(parts).items()}
+
+
+def _xlsx_sheet_declarations(parts: Mapping[str, bytes]) -> dict[str, int]:
+    """Sheet part name (lower case) -> how many `<sheet>` entries name it: a reader reads the
+    part once for each."""
+    return {part.lower(): len(names) for part, names in _xlsx_sheets(parts).items()}
+
+
+def _xlsx_sheets(parts: Mapping[str, bytes]) -> dict[str, list[str]]:
+    """Sheet part name -> the names of the sheets declared on it, in order."""
     targets: dict[bytes, str] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[1], b""))):
         a = _attrs(attrs)
@@ -1024,12 +1149,12 @@ def _xlsx_sheet_names(parts: Mapping[str, bytes]) -> dict[str, str]:
             target = _text(_first(a, b"Target"))
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
             targets[_first(a, b"Id")] = _normpath(path)
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[0], b""))):
         a = _attrs(attrs)
         rel = _first(a, b"id")
         if local == b"sheet" and not end and rel in targets and b"name" in a:
-            names[targets[rel]] = _text(_first(a, b"name"))
+            names.setdefault(targets[rel], []).append(_text(_first(a, b"name")))
     return names
 
 
