@@ -583,13 +583,18 @@ def test_every_scan_is_linear(name):
     assert_linear(scan, make, n)
 
 
-@pytest.mark.parametrize("build, n", [("attribute_names", 20_000), ("ods_table_words", 10_000),
-                                      ("c_tag_steps", 1_000)])
-def test_the_hostile_corpus_scans_are_linear_end_to_end(tmp_path, build, n):
+@pytest.fixture(scope="module")
+def make_hostile():
+    """The CLI corpus's builders (tests/hostile/make_hostile.py), here at other sizes."""
     import importlib
     import sys
     sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-    make_hostile = importlib.import_module("make_hostile")
+    return importlib.import_module("make_hostile")
+
+
+@pytest.mark.parametrize("build, n", [("attribute_names", 20_000), ("ods_table_words", 10_000),
+                                      ("c_tag_steps", 1_000)])
+def test_the_hostile_corpus_scans_are_linear_end_to_end(tmp_path, make_hostile, build, n):
     builder = getattr(make_hostile, build)
     ext = ".ods" if "ods" in build else ".xlsx"
     kwargs = (lambda k: {"n": k, "formulas": 3 * k}) if build == "c_tag_steps" else (lambda k: {"n": k})
@@ -669,3 +674,47 @@ def test_each_declaration_of_a_sheet_counts(example, tmp_path):
     path = h.with_sheet_declared(example, tmp_path / "many.xlsx", "Мероприятия", 5_000)  # 650 cells each
     reason = refusal(path).reason
     assert "объявлен в книге 5\u00a0001 раз" in reason and "допускается не более 3\u00a0000\u00a0000" in reason
+
+
+# -- what the reader allocates beyond the grid ------------------------------------------------
+
+
+def test_one_long_shared_string_in_many_cells_is_refused(tmp_path, make_hostile):
+    path = make_hostile.long_shared_string(tmp_path / "long.xlsx", size=200_000, cells=600)
+    reason = refusal(path).reason
+    assert refusal(path).code == guard.TOO_LARGE and "общие строки" in reason
+    assert refusal(path).reason.startswith("ячейки книги ссылаются на общие строки")
+    assert "допускается не более 104\u00a0857\u00a0600 байт" in reason
+
+
+def test_a_long_shared_string_in_a_few_cells_is_read(tmp_path, make_hostile):
+    path = make_hostile.long_shared_string(tmp_path / "long.xlsx", size=200_000, cells=100)  # 20 MB
+    assert guard.inspect(path).kind == guard.XLSX
+
+
+def test_shared_string_sizes_are_found_however_the_tags_are_written():
+    plain = b'<sst><si><t>ab</t></si><si><t>' + b"x" * 100 + b"</t></si></sst>"
+    prefixed = plain.replace(b"<si>", b"<x:si>").replace(b"</si>", b"</x:si>")
+    commented = plain.replace(b"<sst>", b"<sst><!-- <si> -->")
+    for part in (plain, prefixed, commented):
+        sizes = guard._shared_string_sizes(part)
+        assert len(sizes) == 2 and sizes[1] >= 100, part
+
+
+def test_ods_long_text_repeated_over_rows_and_columns_is_refused(tmp_path, make_hostile):
+    path = make_hostile.ods_repeated_long_text(tmp_path / "repeated.ods", size=100_000, rows=40, cols=30)
+    reason = refusal(path).reason
+    assert refusal(path).code == guard.TOO_LARGE and "повторяются в строках и столбцах" in reason
+    small = make_hostile.ods_repeated_long_text(tmp_path / "small.ods", size=1_000, rows=10, cols=10)
+    assert guard.inspect(small).kind == guard.ODS
+
+
+def test_a_merged_range_over_the_whole_sheet_is_refused(tmp_path, make_hostile):
+    path = make_hostile.merged_whole_sheet(tmp_path / "merged.xlsx")
+    reason = refusal(path).reason
+    with zipfile.ZipFile(path) as z:
+        total = sum(guard._merged_area(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert total > 17_179_869_184 and f"вместе занимают {guard._n(total)} ячеек" in reason
+    assert guard._merged_area(b'<mergeCell ref="A1:XFD1048576"/>') == 17_179_869_184
+    assert guard._merged_area(b'<x:mergeCell ref="B2:C3"/><mergeCell ref="A:B"/><mergeCells count="2">') \
+        == 4 + 2 * 1_048_576

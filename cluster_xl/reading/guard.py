@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections import Counter
 import re
 import stat
 import struct
@@ -93,6 +94,10 @@ MAX_CENTRAL_DIRECTORY_BYTES = 2 * MIB
 MAX_SHEET_CELLS = 1_000_000
 MAX_BOOK_CELLS = 3_000_000
 MAX_DECLARED_COUNT = MAX_BOOK_CELLS
+# Text the reader makes of the cells, each shared string once per cell that refers to it
+# and each .ods cell once per repeat: no more than the inflated parts could hold as it is.
+MAX_CELL_TEXT_BYTES = MAX_UNPACKED_BYTES
+MAX_MERGED_CELLS = 100_000  # all merged ranges of a workbook together, cell by cell
 
 # Issue codes of a refused file.
 UNREADABLE = "unreadable-file"
@@ -210,6 +215,7 @@ def _inspect_zip(data: bytes) -> Inspection:
     if kind == XLSX:
         book.copies = _xlsx_sheet_declarations(small_parts)
     book.check(names)
+    book.check_allocations()
     return Inspection(data, kind, book.formula_cells(names))
 
 
@@ -224,6 +230,8 @@ def _inspect_part(data: bytes, entry: "_Entry", budget: int, book: "_BookArea",
     _check_xml_declarations(entry.name, part)
     if _declares(entry.name):
         declared.read(entry.name, part)
+    if b"<sst" in part or b":sst" in part:  # shared strings, whatever the part is called
+        book.shared.append(_shared_string_sizes(part))
     # Every part is looked at as what it could be, whatever the kind: a reader
     # may take a zip holding both layouts for the other one.
     if entry.name.rpartition("/")[2] == "content.xml":
@@ -613,12 +621,53 @@ class _SheetArea:
         self.cols = max(self.cols, col)
 
 
+def _columns(rows: list[list[int]]) -> list[tuple[int, ...]]:
+    """[[3, 5], [4]] -> [(3, 4), (5, 0)]: sizes of the same index across parts."""
+    width = max(map(len, rows), default=0)
+    return list(zip(*(r + [0] * (width - len(r)) for r in rows)))
+
+
 @dataclass
 class _BookArea:
     # Exact areas, and bounds never above `MAX_SHEET_CELLS`, so only exact areas are ever named.
     sheets: list[_SheetArea] = field(default_factory=list)
     # Part name (lower case) -> how many sheets the workbook declares on it (one if absent).
     copies: Mapping[str, int] = field(default_factory=dict)
+    shared: list[list[int]] = field(default_factory=list)  # sizes of shared strings, by part
+    text_refs: list[tuple[str, Counter, int]] = field(default_factory=list)  # _xlsx_string_refs
+    merged: list[tuple[str, int]] = field(default_factory=list)  # (part, merged cells)
+    ods_text: int = 0
+
+    def check_allocations(self) -> None:
+        """What the reader allocates beyond the grid: text of shared strings once per cell,
+        repeated .ods text, merged cells."""
+        if self.ods_text > MAX_CELL_TEXT_BYTES:
+            raise Refusal(TOO_LARGE, (
+                "ячейки с текстом повторяются в строках и столбцах (number-rows-repeated, "
+                f"number-columns-repeated): при чтении получилось бы до {_n(self.ods_text)} байт текста; "
+                f"допускается не более {_n(MAX_CELL_TEXT_BYTES)} байт — заполненный шаблон содержит "
+                "менее 1 МБ текста"))
+        text = 0
+        if self.shared and self.text_refs:
+            sizes = [max(column) for column in _columns(self.shared)]
+            longest = max(sizes, default=0)
+            refs = sum(self.copies.get(name.lower(), 1) * (sum(plain.values()) + odd)
+                       for name, plain, odd in self.text_refs)
+            if refs * longest > MAX_CELL_TEXT_BYTES:  # else not worth counting string by string
+                for name, plain, odd in self.text_refs:
+                    named = sum(count * sizes[i] for i, count in ((_int(k), c) for k, c in plain.items())
+                                if i < len(sizes))
+                    text += self.copies.get(name.lower(), 1) * (named + odd * longest)
+        if text > MAX_CELL_TEXT_BYTES:
+            raise Refusal(TOO_LARGE, (
+                "ячейки книги ссылаются на общие строки (sharedStrings), и при чтении каждая ссылка "
+                f"даёт свою копию строки: всего до {_n(text)} байт текста; допускается не более "
+                f"{_n(MAX_CELL_TEXT_BYTES)} байт — заполненный шаблон содержит менее 1 МБ текста"))
+        merged = sum(self.copies.get(name.lower(), 1) * cells for name, cells in self.merged)
+        if merged > MAX_MERGED_CELLS:
+            raise Refusal(TOO_LARGE, (
+                f"объединённые ячейки листов книги вместе занимают {_n(merged)} ячеек; допускается "
+                f"не более {_n(MAX_MERGED_CELLS)} (в заполненном шаблоне их менее тысячи)"))
 
     def _cells(self, sheet: _SheetArea) -> int:
         return sheet.cells * self.copies.get(sheet.key.lower(), 1)
@@ -808,6 +857,55 @@ def _xlsx_bound(part: bytes, coarse: bool = False, near: bool | None = None) -> 
 def _scan_xlsx_sheet(name: str, part: bytes, book: _BookArea) -> None:
     part = _utf8(part)
     book.sheets.append(_bounded_xlsx_sheet(name, part) or _walk_xlsx_sheet(name, part))
+    if b'"s"' in part or b"'s'" in part:  # a cell may refer to a shared string (t="s")
+        book.text_refs.append(_xlsx_string_refs(name, part))
+    if b"mergeCell" in part:
+        book.merged.append((name, _merged_area(part)))
+
+
+# A value as office suites write it: the index of a shared string for a cell with t="s".
+_V_INDEX = re.compile(rb"<v>(\d++)</v>")
+
+
+def _xlsx_string_refs(name: str, part: bytes) -> tuple[str, Counter, int]:
+    """(part, shared string index -> how many values name it, values written otherwise).
+
+    Every value is taken for a reference (a superset: numbers too); one written any
+    other way (spaces, a prefix, character references) may name any string.
+    """
+    plain = Counter(_V_INDEX.findall(part))
+    values = part.count(b"<v") + part.count(b":v")  # every value tag, and some other tags
+    return name, plain, max(values - sum(plain.values()), 0)
+
+
+_SI_TAG = re.compile(rb"<si[\s/>]")
+
+
+def _shared_string_sizes(part: bytes) -> list[int]:
+    """Bytes from each `<si>` to the next (its text, markup and all): no string the
+    reader makes of it is longer.  Found by regex where it sees the tags the walk sees."""
+    if _plain_markup(part) and b":si" not in part:
+        starts = [m.end() for m in _SI_TAG.finditer(part)]
+    else:
+        starts = [stop for end, local, _, _, stop in _tokens(part) if local == b"si" and not end]
+    return [b - a for a, b in zip(starts, starts[1:] + [len(part)])]
+
+
+_MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell(?![\w.:-])[^<>]*?\sref\s*+=\s*+[\"']([^\"'<>]*+)[\"']")
+
+
+def _merged_area(part: bytes) -> int:
+    """Cells in all merged ranges of the part: a reader such as openpyxl makes an object
+    for each.  A column or row range without the other half spans the sheet."""
+    total = 0
+    for ref in _MERGE_REF.findall(part):
+        first, _, last = ref.partition(b":")
+        r1, c1 = _ref(first)
+        r2, c2 = _ref(last) if last else (r1, c1)
+        rows = abs((r2 or 1_048_576) - (r1 or 1)) + 1
+        cols = abs((c2 or 16_384) - (c1 or 1)) + 1
+        total += rows * cols
+    return total
 
 
 def _bounded_xlsx_sheet(name: str, part: bytes) -> _SheetArea | None:
@@ -975,6 +1073,7 @@ _COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*+=\s*+[\"']?\s*+\+?(\d++)")
 def _scan_ods(part: bytes, book: _BookArea) -> None:
     """Repeated rows and cells expand in a reader: a cell holding something counts them all."""
     part = _utf8(part)
+    book.ods_text = max(book.ods_text, _ods_text(part))
     tables = _ods_bound(part)
     total = sum(rows * cols for rows, cols in tables or ())
     if tables is None or total > MAX_SHEET_CELLS:
@@ -982,6 +1081,39 @@ def _scan_ods(part: bytes, book: _BookArea) -> None:
         return
     # All tables under one bound (as rows × 1): walked, and named, only if the book goes too far.
     book.sheets.append(_SheetArea("content.xml", total, 1, refine=lambda: _walk_ods(part)))
+
+
+_ODS_ROW_OR_CELL = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell)(?![\w.:-])([^<>]*+)>")
+
+
+def _ods_text(part: bytes) -> int:
+    """Bytes of text a reader makes of the cells: each cell's content (from its tag to the
+    next row or cell tag, markup and all) once per column and row it is repeated over."""
+    if _plain_markup(part):
+        tags = ((m.group(1), m.group(2), m.group(3), m.end()) for m in _ODS_ROW_OR_CELL.finditer(part))
+    else:  # the tags the walk sees, by the walk's tokens
+        tags = ((b"/" if end else b"", local, attrs, stop) for end, local, attrs, _, stop in _tokens(part)
+                if local in (b"table-row", b"table-cell", b"covered-table-cell"))
+    total = 0
+    row_repeat, cell_repeat, cell_from = 1, 1, -1
+    for end, local, attrs, stop in tags:
+        if cell_from >= 0:  # the open cell's content, up to and with this tag
+            total += (stop - cell_from) * cell_repeat * row_repeat
+            cell_from = -1
+        if local == b"table-row":
+            row_repeat = 1 if end else _repeat_in(attrs, _ROWS_REPEATED)
+        elif not end and not attrs.endswith(b"/"):
+            cell_repeat, cell_from = _repeat_in(attrs, _COLUMNS_REPEATED), stop
+    if cell_from >= 0:
+        total += (len(part) - cell_from) * cell_repeat * row_repeat
+    return total
+
+
+def _repeat_in(attrs: bytes, pattern: re.Pattern) -> int:
+    if b"repeated" not in attrs:
+        return 1
+    return max([1, *map(_int, pattern.findall(attrs))])
 
 
 def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
