@@ -113,24 +113,18 @@ def consolidate(month: Path, *extra, limit: float = LIMIT, **kw):
 # -- 1. no per-file time limit ------------------------------------------------
 
 
-@xfail("1 no time limit: the guard's attribute regex backtracks over a 400 000-character "
-       "attribute name from every position; still busy when killed (>15 s; minutes)")
 def test_quadratic_attribute_names(month, clean_summary):
     mk.attribute_names(month / "attr_names.xlsx")
     run, out, before = consolidate(month)
     assert_sane(run, "attr_names.xlsx", clean=clean_summary, out=out, before=before, roots=[month])
 
 
-@xfail("1 no time limit: the .ods bound's «table» regex scans to the end of a text of "
-       "«table » × 60 000 from every occurrence; still busy when killed (>15 s)")
 def test_quadratic_ods_table_words(month, clean_summary):
     mk.ods_table_words(month / "table_words.ods")
     run, out, before = consolidate(month)
     assert_sane(run, "table_words.ods", clean=clean_summary, out=out, before=before, roots=[month])
 
 
-@xfail("1 no time limit: `_c_tag_before` steps back over 7 000 «<cx/>» tags for each of "
-       "20 000 «<f>»; still busy when killed (>15 s)")
 def test_quadratic_c_tag_before(month, clean_summary):
     mk.c_tag_steps(month / "c_tag_steps.xlsx")
     run, out, before = consolidate(month)
@@ -138,8 +132,6 @@ def test_quadratic_c_tag_before(month, clean_summary):
 
 
 @pytest.mark.slow
-@xfail("1 the largest workbook the limits admit (3 × 990 000 cells) is not checked within "
-       "60 s: still running when killed")
 def test_dense_book_within_limits(month, clean_summary):
     mk.dense_book(month / "dense.xlsx")
     run, out, before = consolidate(month, limit=60)
@@ -157,8 +149,6 @@ def assert_refused_by_guard(run, name: str, peak_mb: float = 1024):
     assert run.peak_mb < peak_mb, f"peak {run.peak_mb:.0f} MB: {run.summary()}"
 
 
-@xfail("2 guard bypass: a sheet stored as .bin is not scanned; calamine aborts on its "
-       "XFD1048576 (worker signal 6, reader-crashed; with --jobs 1 the run itself dies)")
 def test_sheet_part_named_bin(month, clean_summary):
     mk.bin_sheet_part(month / "bin_sheet.xlsx")
     run, out, before = consolidate(month)
@@ -174,8 +164,6 @@ def test_two_end_of_directory_records(month, clean_summary):
     assert_refused_by_guard(run, "two_eocd.xlsx")
 
 
-@xfail("2 unbounded allocation: one 2 MB shared string in 4 000 cells is 8 GB once read; "
-       "the worker fills the 2 GB cap and aborts (reader-crashed), ~9 s")
 def test_one_long_shared_string_in_many_cells(month, clean_summary):
     mk.long_shared_string(month / "long_shared.xlsx")
     run, out, before = consolidate(month)
@@ -183,8 +171,6 @@ def test_one_long_shared_string_in_many_cells(month, clean_summary):
     assert_refused_by_guard(run, "long_shared.xlsx")
 
 
-@xfail("2 unbounded allocation: a 1 MB text repeated 1 000 × 800 in .ods passes the area limit; "
-       "the worker fills the 2 GB cap and aborts (reader-crashed), ~11 s")
 def test_ods_repeat_count_over_long_text(month, clean_summary):
     mk.ods_repeated_long_text(month / "repeated_text.ods")
     run, out, before = consolidate(month)
@@ -192,8 +178,6 @@ def test_ods_repeat_count_over_long_text(month, clean_summary):
     assert_refused_by_guard(run, "repeated_text.ods")
 
 
-@xfail("2 many <sheet> entries on one part: counted once by the guard; the run takes ~35 s "
-       "(killed at the limit), ~300 MB")
 def test_many_sheet_entries_on_one_part(month, clean_summary):
     mk.many_sheet_entries(month / "many_sheets.xlsx")
     run, out, before = consolidate(month)
@@ -201,8 +185,6 @@ def test_many_sheet_entries_on_one_part(month, clean_summary):
     assert_refused_by_guard(run, "many_sheets.xlsx", peak_mb=400)
 
 
-@xfail("2 merged range A1:XFD1048576: openpyxl (check --annotate) makes a cell object for "
-       "every merged cell; still running when killed")
 def test_merged_whole_sheet_annotate(tmp_path):
     src = mk.merged_whole_sheet(tmp_path / "merged.xlsx")
     before = tree_hashes(src)
@@ -288,8 +270,11 @@ def _signal_when_reading(sig: int, *, group: bool = False, wait_for: int = 2):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-@xfail("4 the main process killed mid-run leaves its worker reading the slow file: the "
-       "worker is orphaned and keeps the CPU busy for minutes")
+@pytest.mark.xfail(strict=False, reason=(
+    "4 the main process killed mid-run leaves its worker reading the slow file: the worker is "
+    "orphaned and keeps the CPU busy for minutes. Not strict since the guard went linear: "
+    "c_tag_steps is read in 0.05 s, so this case passes without the fix; it needs a slow input "
+    "of its own"))
 def test_killed_run_leaves_no_workers(month, sig):
     mk.c_tag_steps(month / "slow.xlsx")
     run, _, before = consolidate(month, "--jobs", "2", on_start=_signal_when_reading(sig))
