@@ -718,3 +718,58 @@ def test_a_merged_range_over_the_whole_sheet_is_refused(tmp_path, make_hostile):
     assert guard._merged_area(b'<mergeCell ref="A1:XFD1048576"/>') == 17_179_869_184
     assert guard._merged_area(b'<x:mergeCell ref="B2:C3"/><mergeCell ref="A:B"/><mergeCells count="2">') \
         == 4 + 2 * 1_048_576
+
+
+def _reference_walk(part: bytes) -> tuple[int, int, set]:
+    """The walk as it was written first, on `_tokens` and `_attrs` alone: the inline walk
+    must count the same."""
+    sheet = guard._SheetArea("s")
+    row = col = 0
+    cell = None
+    for end, local, attrs, closing, stop in guard._tokens(part):
+        if end:
+            if local == b"c" and cell is not None and cell[2] and not cell[3]:
+                sheet.formulas.add(guard.a1(cell[0] - 1, cell[1] - 1))
+            cell = None if local == b"c" else cell
+        elif local == b"row":
+            r, _ = guard._farthest(guard._attrs(attrs).get(b"r"))
+            row, col = (r if r is not None else row + 1), 0
+        elif local == b"c":
+            r, c = guard._farthest(guard._attrs(attrs).get(b"r"))
+            row, col = (r if r is not None else row), (c if c is not None else col + 1)
+            cell = None if closing else [max(row, 1), col, False, False]
+            if cell is not None:
+                sheet.hold(cell[0], cell[1])
+        elif cell is not None and local == b"f":
+            cell[2] = True
+        elif cell is not None and local == b"is":
+            cell[3] = True
+        elif cell is not None and local == b"v" and not closing:
+            following = part.find(b"<", stop)
+            cell[3] = cell[3] or bool(part[stop:following if following >= 0 else len(part)].strip())
+    return sheet.rows, sheet.cols, sheet.formulas
+
+
+@settings(max_examples=600, deadline=None)
+@given(_sheets())
+def test_the_walk_counts_as_its_reference(part):
+    try:
+        expected = _reference_walk(part)
+    except guard.Refusal:
+        with pytest.raises(guard.Refusal):
+            guard._walk_xlsx_sheet("s", part)
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert (walked.rows, walked.cols, walked.formulas) == expected
+
+
+@pytest.mark.parametrize("attrs", [" r='B12'", ' r="B12"', " r='B12' ", ' r="$B$12"/', " r='12'", " r='B'",
+                                   " r=''", ' r="B12\'', " r='ABCDEFGH1'", ' r="b12"', " r='A0'"])
+def test_the_walk_reads_an_address_as_attrs_does(attrs):
+    part = f'<row r="3"><c{attrs}><v>1</v></c></row>'.encode()
+    try:
+        expected = _reference_walk(part)
+    except guard.Refusal:
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert (walked.rows, walked.cols, walked.formulas) == expected

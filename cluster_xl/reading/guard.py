@@ -975,32 +975,62 @@ def _exact_xlsx_area(part: bytes) -> tuple[int, int] | None:
 
 
 def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
-    """Rows and cells as a reader numbers them: by `r`, else one after the previous."""
+    """Rows and cells as a reader numbers them: by `r`, else one after the previous.
+
+    The tokens of `_tokens`, read inline: an address written ` r="B12"` (either quote)
+    as the tag's only attribute is read by one match, letters to a column once.
+    """
+    _check_closed(part)
     sheet = _SheetArea(name)
     row = col = 0
     cell: list | None = None  # [row, col, has formula, has value]
-    for end, local, attrs, closing, stop in _tokens(part):
-        if end:
-            if local == b"c" and cell is not None and cell[2] and not cell[3]:
-                sheet.formulas.add(a1(cell[0] - 1, cell[1] - 1))
-            cell = None if local == b"c" else cell
-        elif local == b"row":
-            r, _ = _farthest(_attrs(attrs).get(b"r"))
-            row, col = (r if r is not None else row + 1), 0
-        elif local == b"c":
-            r, c = _farthest(_attrs(attrs).get(b"r"))
+    columns: dict[bytes, int] = {}
+    simple = _SIMPLE_R.fullmatch
+    for m in _TOKEN.finditer(part):
+        slash, tag, attrs, gt = m.groups()
+        if tag is None:
+            continue
+        if not gt:
+            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённый тег XML)")
+        local = tag.rpartition(b":")[2] if b":" in tag else tag
+        if slash:
+            if local == b"c":
+                if cell is not None and cell[2] and not cell[3]:
+                    sheet.formulas.add(a1(cell[0] - 1, cell[1] - 1))
+                cell = None
+        elif local == b"c" or local == b"row":
+            if b"r" not in attrs:
+                r = c = None
+            elif (address := simple(attrs)) is not None:
+                letters, digits = address.group(2, 3)
+                r = (int(digits) if len(digits) <= 18 else _int(digits)) if digits else None
+                c = columns.get(letters) if letters else None
+                if letters and c is None:
+                    c = columns[letters] = _ref(letters)[1]
+            else:
+                r, c = _farthest(_attrs(attrs).get(b"r"))
+            if local == b"row":
+                row, col = (r if r is not None else row + 1), 0
+                continue
             row, col = (r if r is not None else row), (c if c is not None else col + 1)
-            cell = None if closing else [max(row, 1), col, False, False]
+            cell = None if attrs.endswith(b"/") else [max(row, 1), col, False, False]
             if cell is not None:
                 sheet.hold(cell[0], cell[1])
-        elif cell is not None and local == b"f":
+        elif cell is None:
+            continue
+        elif local == b"f":
             cell[2] = True
-        elif cell is not None and local == b"is":
+        elif local == b"is":
             cell[3] = True
-        elif cell is not None and local == b"v" and not closing:
+        elif local == b"v" and not attrs.endswith(b"/"):
+            stop = m.end()
             following = part.find(b"<", stop)
             cell[3] = cell[3] or bool(part[stop:following if following >= 0 else len(part)].strip())
     return sheet
+
+
+# ` r="B12"` or ` r='B12'`, the only attribute, as `_attrs` and `_ref` would read it.
+_SIMPLE_R = re.compile(rb"""\s++r=(["'])\$?([A-Za-z]{0,7})\$?(\d*+)\1\s*+/?""")
 
 
 # Tags as the walk reads them once `_plain_markup` holds: a cell's start or end
