@@ -574,6 +574,22 @@ _TAG_SCANS = {
                         lambda n: b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * n, 20_000),
     "addresses, far": (guard._xlsx_bound, lambda n: b'<row r="1">' + b'<c r="XFD1"><v>1</v></c>' * n, 20_000),
     "letters in addresses": (guard._xlsx_bound, lambda n: b' r="' + b"A" * n + b"1x", 20_000),
+    "exact area": (guard._exact_xlsx_area, lambda n: b'<row r="1">' + b'<c r="B7"><v>1</v></c>' * n, 20_000),
+    "walk, plain addresses": (lambda d: guard._walk_xlsx_sheet("s", d),
+                              lambda n: b"<row r='1'>" + b"<c r='B7'><v>1</v></c>" * n, 5_000),
+    "walk, odd addresses": (lambda d: guard._walk_xlsx_sheet("s", d),
+                            lambda n: b"<row r='1'>" + b"<c x:r='B7' r = 'C1'><f>1</f></c>" * n, 5_000),
+    "shared string sizes": (guard._shared_string_sizes, lambda n: b"<sst>" + b"<si><t>ab</t></si>" * n, 20_000),
+    "shared string sizes, walked": (guard._shared_string_sizes,
+                                    lambda n: b"<sst><!---->" + b"<x:si><t>ab</t></x:si>" * n, 5_000),
+    "merged ranges": (guard._merged_area, lambda n: b'<mergeCell ref="A1:B2"/>' * n, 20_000),
+    "merged ranges without ref": (guard._merged_area, lambda n: b"<mergeCell" + b" x" * n, 50_000),
+    "ods text": (guard._ods_text, lambda n: b"<table:table-row table:number-rows-repeated='3'>"
+                 + b"<table:table-cell table:number-columns-repeated='2'><text:p>ab</text:p>"
+                 b"</table:table-cell>" * n, 5_000),
+    "relationships": (lambda d: guard._Declared().read("xl/_rels/workbook.xml.rels", d),
+                      lambda n: b'<Relationship Id="r" Type="t" Target="x.xml"/>' * n, 5_000),
+    "end records": (lambda d: guard._another_end_record(d, len(d)), lambda n: b"PK\x05\x06" * n, 100_000),
 }
 
 

@@ -283,8 +283,11 @@ def test_killed_run_leaves_no_workers(month, sig):
     assert tree_hashes(month) == before
 
 
-@xfail("4 Ctrl-C: every worker prints a KeyboardInterrupt traceback («Process ForkProcess-1: "
-       "Traceback …»)")
+@pytest.mark.xfail(strict=False, reason=(
+    "4 Ctrl-C: every worker prints a KeyboardInterrupt traceback («Process ForkProcess-1: "
+    "Traceback …»). Not strict since the guard went linear: c_tag_steps no longer keeps a worker "
+    "busy, so whether a worker is interrupted mid-read is down to timing; it needs a slow input "
+    "of its own"))
 def test_ctrl_c_prints_no_worker_tracebacks(month):
     mk.c_tag_steps(month / "slow.xlsx")
     run, out, before = consolidate(month, "--jobs", "2",
