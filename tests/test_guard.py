@@ -589,6 +589,11 @@ _TAG_SCANS = {
                  b"</table:table-cell>" * n, 5_000),
     "relationships": (lambda d: guard._Declared().read("xl/_rels/workbook.xml.rels", d),
                       lambda n: b'<Relationship Id="r" Type="t" Target="x.xml"/>' * n, 5_000),
+    "counts": (lambda d: guard._check_xml_declarations("x", d), lambda n: b'ount="1"' * n, 50_000),
+    "count words": (lambda d: guard._check_xml_declarations("x", d), lambda n: b"ount" * n, 100_000),
+    "processing instructions": (guard._plain_markup, lambda n: b"<?a?>" * n, 50_000),
+    "unclosed instructions": (guard._plain_markup, lambda n: b"<?a" * n + b"?>", 50_000),
+    "namespace declarations": (guard._near_addresses, lambda n: b"<a xmlns:r=''/>" * n, 20_000),
     "end records": (lambda d: guard._another_end_record(d, len(d)), lambda n: b"PK\x05\x06" * n, 100_000),
 }
 

@@ -490,7 +490,9 @@ class _Declared:
 
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_COUNT = re.compile(rb"ount\s*+=\s*+[\"']\s*+\+?(\d++)")  # count, uniqueCount
+# A count (count, uniqueCount) with as many digits as the limit or more: only those can
+# exceed it, so a part full of small counts never reaches Python one by one.
+_COUNT = re.compile(rb"ount\s*+=\s*+[\"']\s*+\+?0*+([1-9]\d{%d,})" % (len(str(MAX_DECLARED_COUNT)) - 1))  # count, uniqueCount
 
 
 def _check_xml_declarations(name: str, part: bytes) -> None:
@@ -498,13 +500,12 @@ def _check_xml_declarations(name: str, part: bytes) -> None:
     if _has_markup_declaration(part) and _DECLARATION.search(part):  # the plain test first: it is far faster
         raise Refusal(UNREADABLE, f"часть «{name}» содержит объявления DOCTYPE или ENTITY, "
                                   "которых не бывает в книгах, сохранённых табличным редактором")
-    at = part.find(b"ount")  # a long literal is found far faster than the regex finds it
-    while at >= 0:
-        m = _COUNT.match(part, at)
-        if m and _int(m.group(1)) > MAX_DECLARED_COUNT:
+    if part.find(b"ount") < 0:  # a literal is found far faster than the regex finds it
+        return
+    for m in _COUNT.finditer(part):  # in C: a text of «ount» once looped here in Python
+        if _int(m.group(1)) > MAX_DECLARED_COUNT:
             raise Refusal(TOO_LARGE, f"часть «{name}» объявляет {_n(_int(m.group(1)))} элементов; "
                                      f"допускается не более {_n(MAX_DECLARED_COUNT)}")
-        at = part.find(b"ount", at + 4)
 
 
 def _has_markup_declaration(part: bytes) -> bool:
@@ -741,6 +742,7 @@ def _ref(value: bytes | None) -> tuple[int | None, int | None]:
 
 # -- markup a regex reads as the tokenizer does -------------------------------
 
+_PI_WITH_LT = re.compile(rb"<\?(?:[^?<]++|\?(?!>))*+<")  # a «<» before the instruction's «?>»
 _NOT_MARKUP = bytes(b for b in range(256) if b not in b"\"'<>")
 _PAIRED_QUOTES = re.compile(rb"""(?:[<>]++|"'*+"|'"*+')*+""")
 
@@ -755,12 +757,10 @@ def _plain_markup(part: bytes) -> bool:
     """
     if _has_markup_declaration(part):
         return False
-    at = part.find(b"<?") if _has_pair(part, b"?") else -1
-    while at >= 0:
-        end = part.find(b"?>", at)
-        if end < 0 or part.find(b"<", at + 1, end) >= 0:
+    if _has_pair(part, b"?"):  # processing instructions: each closed, none holding a «<»
+        last = part.rfind(b"<?")
+        if part.find(b"?>", last) < 0 or _PI_WITH_LT.search(part):
             return False
-        at = part.find(b"<?", end)
     marks = part.translate(None, _NOT_MARKUP)
     if b"'" in marks:
         return _PAIRED_QUOTES.fullmatch(marks) is not None
@@ -792,6 +792,7 @@ _ODD_R = re.compile(rb'r(?:\s+=|=(?:(?<![ A-Za-z_]r=)(?<! xmlns:r=)|(?<= r=)(?!"
 # 999.  The two-byte literal first lets the regex engine skip most of a sheet.
 _FAR_R = re.compile(rb'r=(?!"[A-Z]?\d{0,3}")(?<![A-Za-z_]r=)(?<! xmlns:r=)')
 # An `r` the walk reads, as it always has: after a tab or a line break, or with a space before «=».
+_PREFIXED_R = re.compile(rb"(?<! xmlns):r=")  # a prefixed `r`, not the namespace declaration
 _SPACED_R = re.compile(rb"r\s+=|[\t\n\r]r=")
 _RARE_SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
 
@@ -811,11 +812,8 @@ def _near_addresses(part: bytes) -> bool:
     the walk is not needed (no prefix but `xmlns:`, a space before it and none before «=»)?"""
     if _FAR_R.search(part):
         return False
-    at = part.find(b":r=")
-    while at >= 0:
-        if not part.startswith(b" xmlns:r=", at - 6):
-            return False
-        at = part.find(b":r=", at + 3)
+    if part.find(b":r=") >= 0 and _PREFIXED_R.search(part):
+        return False
     # Office suites put no space before «=», and tabs and line breaks only
     # around the XML declaration, so the regex rarely has to run.
     after_declaration = part.find(b"<", part.find(b">") + 1)
