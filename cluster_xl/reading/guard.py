@@ -20,8 +20,22 @@ with a reason a person understands, when it is:
   `MAX_BOOK_CELLS`.  The area is found from the cells that hold something —
   row and column numbers, repeat counts in .ods, cell records in .xls — never
   from the declared `<dimension>`, which readers ignore and files get wrong;
+* a zip with a second end-of-directory record, a disk number, or a directory
+  not ending at its end record (readers would disagree on what it holds);
+* a workbook whose cells a reader would turn into more than
+  `MAX_CELL_TEXT_BYTES` of text (a shared string copied into every cell that
+  refers to it, an .ods cell into every column and row it is repeated over),
+  or whose merged ranges cover more than `MAX_MERGED_CELLS` cells; a sheet
+  part declared by several `<sheet>` entries counts once for each;
 * an OLE compound file that is password-protected (an encrypted .xlsx or an
   .xls with a FILEPASS record), is not an Excel workbook, or is damaged.
+
+Every part is scanned as XML but pictures, fonts, printer settings, macros and
+embedded files — and those too when a relationship or a content type declares
+them XML: a reader takes a sheet from wherever the relationships point.
+Every scan is linear in its input: possessive quantifiers, patterns that never
+begin again inside a run they failed on, single forward passes
+(`tests/test_guard.py` times each on n and 4n copies of an adversarial input).
 
 The limits are generous: the college template is about 100 rows × 12 columns
 per sheet, 25 KB on disk and under 1 MB inflated.  What a file within them
