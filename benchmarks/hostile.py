@@ -2,6 +2,7 @@
 
     python benchmarks/hostile.py            # needs /usr/bin/time (apt-get install time)
     python benchmarks/hostile.py --junk 5000
+    python benchmarks/hostile.py --guard    # the guard alone, file by file (no /usr/bin/time)
 
 Writes, in a temporary folder, three months of input and consolidates each
 with `python -m cluster_xl consolidate` under `/usr/bin/time -v`:
@@ -26,6 +27,8 @@ with `python -m cluster_xl consolidate` under `/usr/bin/time -v`:
              in 2099, a dense book) — the sandbox's limits are what end them
 
 and prints maximum resident set size, wall time and the exit code of each.
+With --guard: the time `guard.inspect` takes on every file of tests/hostile
+(make_hostile.py) and of the hostile set, and what it decides.
 Not a test: CI does not measure anything.
 """
 
@@ -58,7 +61,10 @@ TIME = "/usr/bin/time"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--junk", type=int, default=1000, help="junk files of each kind in «hostile»")
+    parser.add_argument("--guard", action="store_true", help="time the guard alone on each hostile file")
     args = parser.parse_args()
+    if args.guard:
+        return _time_guard()
     if not Path(TIME).exists():
         sys.exit("/usr/bin/time is missing: apt-get install -y time")
     with tempfile.TemporaryDirectory(prefix="cluster_xl_hostile_") as tmp:
@@ -85,6 +91,29 @@ def main() -> None:
                              ("big-text", big_text), ("attack", attack)):
             rss, wall, code = _measure(folder, root / f"{name}.xlsx")
             print(f"{name:<10} {len(list(folder.iterdir())):>6} {rss / 1024:>12.0f} {wall:>8.1f} {code:>5}")
+
+
+def _time_guard() -> None:
+    import time
+
+    sys.path.insert(0, str(REPO / "tests" / "hostile"))
+    import make_hostile  # noqa: E402 - tests/hostile/make_hostile.py
+
+    from cluster_xl.reading import guard
+
+    with tempfile.TemporaryDirectory(prefix="cluster_xl_guard_") as tmp:
+        root = Path(tmp)
+        make_hostile.write_all(root / "cli")
+        h.write_hostile_set(root / "set", make_hostile.XLSX_EXAMPLE, make_hostile.ODS_EXAMPLE)
+        print(f"{'file':<28} {'KB':>8} {'guard, s':>9}  decision")
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            started = time.perf_counter()
+            try:
+                decision = f"passed ({guard.inspect(path).kind})"
+            except guard.Refusal as refusal:
+                decision = f"{refusal.code}: {refusal.reason[:70]}"
+            took = time.perf_counter() - started
+            print(f"{path.name[:28]:<28} {path.stat().st_size / 1024:>8.0f} {took:>9.2f}  {decision}")
 
 
 def _copy(src: Path, dst: Path) -> Path:

@@ -280,13 +280,18 @@ def test_ods_formula_without_a_value_is_reported_at_its_cell(tmp_path):
 
 
 def test_loose_bounds_that_add_up_too_far_are_walked_before_refusing(tmp_path):
-    """Seven sheets of 500 numbers in column A: each bound is ~500 000 cells, the truth 500."""
+    """Four sheets of 999 numbers in column A, the cells written without addresses (a cell
+    without `r` is one column right of the previous): each bound is ~1 000 000 cells, the truth 999."""
     wb = openpyxl.Workbook()
-    for n in range(7):
+    for n in range(4):
         ws = wb.create_sheet(f"Лист{n + 2}")
-        for r in range(1, 501):
+        for r in range(1, 1000):
             ws.cell(r, 1, r)
-    wb.save(tmp_path / "tall.xlsx")
+    wb.save(tmp_path / "addressed.xlsx")
+    with zipfile.ZipFile(tmp_path / "addressed.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+    unaddressed = lambda d: re.sub(rb'<c r="A\d+"', b"<c", d)  # noqa: E731
+    h.rewrite_zip(tmp_path / "addressed.xlsx", tmp_path / "tall.xlsx", {n: unaddressed for n in sheets})
     with zipfile.ZipFile(tmp_path / "tall.xlsx") as z:
         bounds = [guard._xlsx_bound(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sum(r * c for r, c in bounds) > guard.MAX_BOOK_CELLS
@@ -424,7 +429,11 @@ def test_a_far_cell_is_refused_however_its_address_is_written(example, tmp_path,
     far = f'<row r="1048576"><c r="A1048576"><v>1</v></c><c{cell}><v>1</v></c></row></sheetData>'.encode()
     part = h.sheet_part(example, "Титул")
     path = h.rewrite_zip(example, tmp_path / "far.xlsx", {part: lambda d: d.replace(b"</sheetData>", far)})
-    assert refusal(path).code == guard.TOO_LARGE
+    if spelling.startswith('"'):  # «<c"r=…»: the quote after the name leaves the tag unclosed
+        refused = refusal(path)
+        assert refused.code == guard.UNREADABLE and "незавершённый тег XML" in refused.reason
+    else:
+        assert refusal(path).code == guard.TOO_LARGE
 
 
 def _ods_with(tmp_path, name: str, edit) -> Path:
@@ -497,3 +506,291 @@ def test_a_refusal_about_a_sheet_part_names_the_sheet(example, tmp_path):
     reason = refusal(path).reason
     assert "лист «Мероприятия»" in reason and "9\u00a0999\u00a0999" in reason
     assert outcome(path) == [("merged.xlsx", "", "", "file-too-large")]
+
+
+# -- every scan linear in its input -------------------------------------------
+#
+# Each case times a scan on n and on 4n copies of an adversarial pattern (the
+# least of a few runs: a 2-core machine is noisy) and asks for less than 8×:
+# linear is about 4×, quadratic 16×.  Each case stays well under a second.
+
+import time
+
+
+def _least_time(scan, data, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        try:
+            scan(data)
+        except guard.Refusal:
+            pass
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def assert_linear(scan, make, n: int):
+    small_data, large_data = make(n), make(4 * n)
+    for _ in range(3):  # measured again if another process took the CPU meanwhile
+        small, large = _least_time(scan, small_data), _least_time(scan, large_data)
+        if large < 8 * small + 0.005:
+            return
+    assert large < 8 * small + 0.005, f"{small * 1e3:.1f} ms for n, {large * 1e3:.1f} ms for 4n"
+
+
+def _inspect_file(path: Path) -> None:
+    guard.inspect(path)
+
+
+_TAG_SCANS = {
+    # the attribute regex once began anew at every character of a failed name
+    "attribute name run": (lambda d: guard._attrs(d), lambda n: b"x" * n + "Я".encode() + b'="1"', 50_000),
+    "attribute name runs": (lambda d: guard._attrs(d), lambda n: b"9x " * n + b"=", 20_000),
+    "unclosed quote": (lambda d: guard._attrs(d), lambda n: b'a="' + b"b=" * n, 50_000),
+    # a tag whose quotes pair up past every later «<»: each «<» scanned to the end
+    "tags in quotes": (lambda d: list(guard._tokens(d)), lambda n: b"<a '\"" * n + b"<b>", 20_000),
+    "tag name run": (lambda d: list(guard._tokens(d)), lambda n: b"<" + b"x" * n, 50_000),
+    "many tags": (lambda d: list(guard._tokens(d)), lambda n: b"<a b='1'/>" * n, 5_000),
+    # «table » in a text: the .ods tag regex scanned from every word to the text's end
+    "table words": (guard._ods_bound, lambda n: b"<table:table><text:p>" + b"table " * n
+                    + b"</text:p></table:table>", 20_000),
+    "table-row words": (guard._ods_bound, lambda n: b"<table:table>" + b"table-row " * n, 20_000),
+    # a formula after many tags beginning with «<c»: each stepped back over all of them
+    "formulas after <cx/>": (guard._xlsx_formulas, lambda n: b"<cx/>" * n + b"<fx><f>1</f></fx>" * n, 5_000),
+    "formulas in one cell": (guard._xlsx_formulas, lambda n: b'<c r="A1">' + b"<f/>" * n + b"</c>", 10_000),
+    "formulas, no cell end": (guard._xlsx_formulas, lambda n: b'<c r="A1">' + b"<f>1</f>" * n, 10_000),
+    "values in one cell": (guard._xlsx_formulas, lambda n: b'<c r="A1"><f/>' + b"<v> </v>" * n + b"</c>", 10_000),
+    # two runs of spaces around an absent quote, split in every way
+    "spaces in a repeat count": (lambda d: guard._ods_repeat(d, 0, len(d)),
+                                 lambda n: b"rows-repeated=" + b" " * n + b"x", 20_000),
+    "spaces in an address": (guard._ref, lambda n: b" " * n + b"!", 20_000),
+    "spaces in a count": (lambda d: guard._check_xml_declarations("x", d),
+                          lambda n: b'ount="' + b" " * n + b"x", 20_000),
+    "cell attributes": (lambda d: guard._CELL_ATTRS.fullmatch(d), lambda n: b" " * n + b"x", 20_000),
+    # «!» and «?» are looked for before «<!»: a text of them was a Python loop
+    "exclamation marks": (guard._has_markup_declaration, lambda n: b"!" * n, 200_000),
+    "question marks": (guard._plain_markup, lambda n: b"a?" * n, 100_000),
+    "addresses, near": (lambda d: guard._xlsx_bound(d, coarse=True),
+                        lambda n: b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * n, 20_000),
+    "addresses, far": (guard._xlsx_bound, lambda n: b'<row r="1">' + b'<c r="XFD1"><v>1</v></c>' * n, 20_000),
+    "letters in addresses": (guard._xlsx_bound, lambda n: b' r="' + b"A" * n + b"1x", 20_000),
+    "exact area": (guard._exact_xlsx_area, lambda n: b'<row r="1">' + b'<c r="B7"><v>1</v></c>' * n, 20_000),
+    "walk, plain addresses": (lambda d: guard._walk_xlsx_sheet("s", d),
+                              lambda n: b"<row r='1'>" + b"<c r='B7'><v>1</v></c>" * n, 5_000),
+    "walk, odd addresses": (lambda d: guard._walk_xlsx_sheet("s", d),
+                            lambda n: b"<row r='1'>" + b"<c x:r='B7' r = 'C1'><f>1</f></c>" * n, 5_000),
+    "shared string sizes": (guard._shared_string_sizes, lambda n: b"<sst>" + b"<si><t>ab</t></si>" * n, 20_000),
+    "shared string sizes, walked": (guard._shared_string_sizes,
+                                    lambda n: b"<sst><!---->" + b"<x:si><t>ab</t></x:si>" * n, 5_000),
+    "merged ranges": (guard._merged_area, lambda n: b'<mergeCell ref="A1:B2"/>' * n, 20_000),
+    "merged ranges without ref": (guard._merged_area, lambda n: b"<mergeCell" + b" x" * n, 50_000),
+    "ods text": (guard._ods_text, lambda n: b"<table:table-row table:number-rows-repeated='3'>"
+                 + b"<table:table-cell table:number-columns-repeated='2'><text:p>ab</text:p>"
+                 b"</table:table-cell>" * n, 5_000),
+    "relationships": (lambda d: guard._Declared().read("xl/_rels/workbook.xml.rels", d),
+                      lambda n: b'<Relationship Id="r" Type="t" Target="x.xml"/>' * n, 5_000),
+    "counts": (lambda d: guard._check_xml_declarations("x", d), lambda n: b'ount="1"' * n, 50_000),
+    "count words": (lambda d: guard._check_xml_declarations("x", d), lambda n: b"ount" * n, 100_000),
+    "processing instructions": (guard._plain_markup, lambda n: b"<?a?>" * n, 50_000),
+    "unclosed instructions": (guard._plain_markup, lambda n: b"<?a" * n + b"?>", 50_000),
+    "namespace declarations": (guard._near_addresses, lambda n: b"<a xmlns:r=''/>" * n, 20_000),
+    "end records": (lambda d: guard._another_end_record(d, len(d)), lambda n: b"PK\x05\x06" * n, 100_000),
+}
+
+
+@pytest.mark.parametrize("name", list(_TAG_SCANS))
+def test_every_scan_is_linear(name):
+    scan, make, n = _TAG_SCANS[name]
+    assert_linear(scan, make, n)
+
+
+@pytest.fixture(scope="module")
+def make_hostile():
+    """The CLI corpus's builders (tests/hostile/make_hostile.py), here at other sizes."""
+    import importlib
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+    return importlib.import_module("make_hostile")
+
+
+@pytest.mark.parametrize("build, n", [("attribute_names", 20_000), ("ods_table_words", 10_000),
+                                      ("c_tag_steps", 1_000)])
+def test_the_hostile_corpus_scans_are_linear_end_to_end(tmp_path, make_hostile, build, n):
+    builder = getattr(make_hostile, build)
+    ext = ".ods" if "ods" in build else ".xlsx"
+    kwargs = (lambda k: {"n": k, "formulas": 3 * k}) if build == "c_tag_steps" else (lambda k: {"n": k})
+    files = {k: builder(tmp_path / f"{k}{ext}", **kwargs(k)) for k in (n, 4 * n)}
+    assert_linear(_inspect_file, lambda k: files[k], n)
+
+
+# -- the archive's directory: one end record, one disk, where it says -------------------------
+
+
+@pytest.mark.parametrize("build, words", [
+    (h.with_two_end_records, "несколько записей о конце каталога"),
+    (lambda src, dst: h.with_disk_number(src, dst, 1), "многотомный"),
+    (h.with_detached_directory, "не примыкает"),
+])
+def test_an_archive_readers_could_read_two_ways_is_refused(example, tmp_path, build, words):
+    path = build(example, tmp_path / "odd.xlsx")
+    assert outcome(path) == [("odd.xlsx", "", "", "unreadable-file")]
+    assert words in refusal(path).reason
+
+
+def test_an_embedded_archive_stored_as_it_is_is_not_a_second_end_record(example, tmp_path):
+    path = h.rewrite_zip(example, tmp_path / "embedded.xlsx")
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/embeddings/Microsoft_Excel_Worksheet.xlsx", example.read_bytes(),
+                   compress_type=zipfile.ZIP_STORED)
+    assert guard.inspect(path).kind == guard.XLSX
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sheets())
+def test_an_exact_area_is_the_walks(part):
+    exact = guard._exact_xlsx_area(part)
+    if exact is None:
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert exact == (walked.rows, walked.cols) or exact[0] * exact[1] == walked.cells == 0
+
+
+@pytest.mark.parametrize("rows, cols", [(3, 2), (990, 30)])
+def test_a_sheet_with_every_address_written_is_measured_exactly(rows, cols):
+    letters = [guard.a1(0, c)[:-1] for c in range(cols)]
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{x}{r}" s="1"><v>1</v></c>' for x in letters)
+                   + f'<c r="{letters[-1]}{r + 5}"/></row>' for r in range(1, rows + 1))
+    part = f"<worksheet><cols><col min=\"1\"/></cols><sheetData>{body}</sheetData></worksheet>".encode()
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert guard._exact_xlsx_area(part) == (walked.rows, walked.cols) == (rows, cols)
+
+
+# -- every part a relationship points at is scanned, whatever its name -------------------------
+
+
+@pytest.mark.parametrize("suffix", [".bin", ".png", ".dat"])
+def test_a_sheet_stored_under_another_name_is_scanned(example, tmp_path, suffix):
+    path = h.with_sheet_part_renamed(example, tmp_path / "renamed.xlsx", "Мероприятия", suffix)
+    assert outcome(path) == [("renamed.xlsx", "", "", "file-too-large")]
+    assert "лист «Мероприятия»" in refusal(path).reason
+
+
+def test_a_sheet_under_another_name_is_still_read(example, tmp_path):
+    path = h.with_sheet_part_renamed(example, tmp_path / "renamed.xlsx", "Мероприятия", ".bin", far=None)
+    assert guard.inspect(path).kind == guard.XLSX
+
+
+def test_pictures_and_printer_settings_nobody_points_at_as_xml_are_not_scanned(example, tmp_path):
+    junk = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row><!DOCTYPE x>'
+    path = h.rewrite_zip(example, tmp_path / "media.xlsx", add={
+        "xl/media/image9.png": junk, "xl/printerSettings/printerSettings9.bin": junk,
+        "xl/embeddings/oleObject9.bin": junk})
+    assert guard.inspect(path).kind == guard.XLSX
+    scanned = h.rewrite_zip(example, tmp_path / "other.xlsx", add={"xl/worksheets/sheet99.dat": junk})
+    assert refusal(scanned).code == guard.UNREADABLE  # the DOCTYPE: every other part is scanned
+
+
+def test_each_declaration_of_a_sheet_counts(example, tmp_path):
+    assert guard.inspect(h.with_sheet_declared(example, tmp_path / "twice.xlsx", "Мероприятия", 1)).kind
+    path = h.with_sheet_declared(example, tmp_path / "many.xlsx", "Мероприятия", 5_000)  # 650 cells each
+    reason = refusal(path).reason
+    assert "объявлен в книге 5\u00a0001 раз" in reason and "допускается не более 3\u00a0000\u00a0000" in reason
+
+
+# -- what the reader allocates beyond the grid ------------------------------------------------
+
+
+def test_one_long_shared_string_in_many_cells_is_refused(tmp_path, make_hostile):
+    path = make_hostile.long_shared_string(tmp_path / "long.xlsx", size=200_000, cells=600)
+    reason = refusal(path).reason
+    assert refusal(path).code == guard.TOO_LARGE and "общие строки" in reason
+    assert refusal(path).reason.startswith("ячейки книги ссылаются на общие строки")
+    assert "допускается не более 104\u00a0857\u00a0600 байт" in reason
+
+
+def test_a_long_shared_string_in_a_few_cells_is_read(tmp_path, make_hostile):
+    path = make_hostile.long_shared_string(tmp_path / "long.xlsx", size=200_000, cells=100)  # 20 MB
+    assert guard.inspect(path).kind == guard.XLSX
+
+
+def test_shared_string_sizes_are_found_however_the_tags_are_written():
+    plain = b'<sst><si><t>ab</t></si><si><t>' + b"x" * 100 + b"</t></si></sst>"
+    prefixed = plain.replace(b"<si>", b"<x:si>").replace(b"</si>", b"</x:si>")
+    commented = plain.replace(b"<sst>", b"<sst><!-- <si> -->")
+    for part in (plain, prefixed, commented):
+        sizes = guard._shared_string_sizes(part)
+        assert len(sizes) == 2 and sizes[1] >= 100, part
+
+
+def test_ods_long_text_repeated_over_rows_and_columns_is_refused(tmp_path, make_hostile):
+    path = make_hostile.ods_repeated_long_text(tmp_path / "repeated.ods", size=100_000, rows=40, cols=30)
+    reason = refusal(path).reason
+    assert refusal(path).code == guard.TOO_LARGE and "повторяются в строках и столбцах" in reason
+    small = make_hostile.ods_repeated_long_text(tmp_path / "small.ods", size=1_000, rows=10, cols=10)
+    assert guard.inspect(small).kind == guard.ODS
+
+
+def test_a_merged_range_over_the_whole_sheet_is_refused(tmp_path, make_hostile):
+    path = make_hostile.merged_whole_sheet(tmp_path / "merged.xlsx")
+    reason = refusal(path).reason
+    with zipfile.ZipFile(path) as z:
+        total = sum(guard._merged_area(z.read(n)) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert total > 17_179_869_184 and f"вместе занимают {guard._n(total)} ячеек" in reason
+    assert guard._merged_area(b'<mergeCell ref="A1:XFD1048576"/>') == 17_179_869_184
+    assert guard._merged_area(b'<x:mergeCell ref="B2:C3"/><mergeCell ref="A:B"/><mergeCells count="2">') \
+        == 4 + 2 * 1_048_576
+
+
+def _reference_walk(part: bytes) -> tuple[int, int, set]:
+    """The walk as it was written first, on `_tokens` and `_attrs` alone: the inline walk
+    must count the same."""
+    sheet = guard._SheetArea("s")
+    row = col = 0
+    cell = None
+    for end, local, attrs, closing, stop in guard._tokens(part):
+        if end:
+            if local == b"c" and cell is not None and cell[2] and not cell[3]:
+                sheet.formulas.add(guard.a1(cell[0] - 1, cell[1] - 1))
+            cell = None if local == b"c" else cell
+        elif local == b"row":
+            r, _ = guard._farthest(guard._attrs(attrs).get(b"r"))
+            row, col = (r if r is not None else row + 1), 0
+        elif local == b"c":
+            r, c = guard._farthest(guard._attrs(attrs).get(b"r"))
+            row, col = (r if r is not None else row), (c if c is not None else col + 1)
+            cell = None if closing else [max(row, 1), col, False, False]
+            if cell is not None:
+                sheet.hold(cell[0], cell[1])
+        elif cell is not None and local == b"f":
+            cell[2] = True
+        elif cell is not None and local == b"is":
+            cell[3] = True
+        elif cell is not None and local == b"v" and not closing:
+            following = part.find(b"<", stop)
+            cell[3] = cell[3] or bool(part[stop:following if following >= 0 else len(part)].strip())
+    return sheet.rows, sheet.cols, sheet.formulas
+
+
+@settings(max_examples=600, deadline=None)
+@given(_sheets())
+def test_the_walk_counts_as_its_reference(part):
+    try:
+        expected = _reference_walk(part)
+    except guard.Refusal:
+        with pytest.raises(guard.Refusal):
+            guard._walk_xlsx_sheet("s", part)
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert (walked.rows, walked.cols, walked.formulas) == expected
+
+
+@pytest.mark.parametrize("attrs", [" r='B12'", ' r="B12"', " r='B12' ", ' r="$B$12"/', " r='12'", " r='B'",
+                                   " r=''", ' r="B12\'', " r='ABCDEFGH1'", ' r="b12"', " r='A0'"])
+def test_the_walk_reads_an_address_as_attrs_does(attrs):
+    part = f'<row r="3"><c{attrs}><v>1</v></c></row>'.encode()
+    try:
+        expected = _reference_walk(part)
+    except guard.Refusal:
+        return
+    walked = guard._walk_xlsx_sheet("s", part)
+    assert (walked.rows, walked.cols, walked.formulas) == expected

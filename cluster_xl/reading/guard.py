@@ -20,8 +20,22 @@ with a reason a person understands, when it is:
   `MAX_BOOK_CELLS`.  The area is found from the cells that hold something —
   row and column numbers, repeat counts in .ods, cell records in .xls — never
   from the declared `<dimension>`, which readers ignore and files get wrong;
+* a zip with a second end-of-directory record, a disk number, or a directory
+  not ending at its end record (readers would disagree on what it holds);
+* a workbook whose cells a reader would turn into more than
+  `MAX_CELL_TEXT_BYTES` of text (a shared string copied into every cell that
+  refers to it, an .ods cell into every column and row it is repeated over),
+  or whose merged ranges cover more than `MAX_MERGED_CELLS` cells; a sheet
+  part declared by several `<sheet>` entries counts once for each;
 * an OLE compound file that is password-protected (an encrypted .xlsx or an
   .xls with a FILEPASS record), is not an Excel workbook, or is damaged.
+
+Every part is scanned as XML but pictures, fonts, printer settings, macros and
+embedded files — and those too when a relationship or a content type declares
+them XML: a reader takes a sheet from wherever the relationships point.
+Every scan is linear in its input: possessive quantifiers, patterns that never
+begin again inside a run they failed on, single forward passes
+(`tests/test_guard.py` times each on n and 4n copies of an adversarial input).
 
 The limits are generous: the college template is about 100 rows × 12 columns
 per sheet, 25 KB on disk and under 1 MB inflated.  What a file within them
@@ -74,6 +88,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections import Counter
 import re
 import stat
 import struct
@@ -93,6 +108,10 @@ MAX_CENTRAL_DIRECTORY_BYTES = 2 * MIB
 MAX_SHEET_CELLS = 1_000_000
 MAX_BOOK_CELLS = 3_000_000
 MAX_DECLARED_COUNT = MAX_BOOK_CELLS
+# Text the reader makes of the cells, each shared string once per cell that refers to it
+# and each .ods cell once per repeat: no more than the inflated parts could hold as it is.
+MAX_CELL_TEXT_BYTES = MAX_UNPACKED_BYTES
+MAX_MERGED_CELLS = 100_000  # all merged ranges of a workbook together, cell by cell
 
 # Issue codes of a refused file.
 UNREADABLE = "unreadable-file"
@@ -197,26 +216,36 @@ def _inspect_zip(data: bytes) -> Inspection:
     book = _BookArea()
     budget = MAX_UNPACKED_BYTES
     small_parts: dict[str, bytes] = {}
-    # The workbook parts first: a refusal about a sheet's part can then name the sheet.
-    for entry in sorted(entries, key=lambda e: e.name.lower() not in _WORKBOOK_PARTS):
+    declared = _Declared()
+    # The relationships and content types first: they say which parts are XML whatever
+    # their names.  Then the workbook parts: a refusal about a sheet's part can name the sheet.
+    order = lambda e: (not _declares(e.name), e.name.lower() not in _WORKBOOK_PARTS)  # noqa: E731
+    for entry in sorted(entries, key=order):
         try:
-            budget -= _inspect_part(data, entry, budget, book, small_parts)
+            budget -= _inspect_part(data, entry, budget, book, small_parts, declared)
         except Refusal as refusal:
             raise _naming_the_sheet(refusal, entry.name, small_parts) from None
     names = lambda: _xlsx_sheet_names(small_parts)  # noqa: E731 - only for a message or a formula
+    if kind == XLSX:
+        book.copies = _xlsx_sheet_declarations(small_parts)
     book.check(names)
+    book.check_allocations()
     return Inspection(data, kind, book.formula_cells(names))
 
 
 def _inspect_part(data: bytes, entry: "_Entry", budget: int, book: "_BookArea",
-                  small_parts: dict[str, bytes]) -> int:
+                  small_parts: dict[str, bytes], declared: "_Declared") -> int:
     """One part inflated within `budget` and scanned; returns its inflated size."""
-    xml = _is_xml(entry.name)
+    xml = declared.is_text(entry.name)
     size, part = _inflate(data, entry, budget, keep=xml)
     if not xml:
         return size
     part = _utf8(part)
     _check_xml_declarations(entry.name, part)
+    if _declares(entry.name):
+        declared.read(entry.name, part)
+    if b"<sst" in part or b":sst" in part:  # shared strings, whatever the part is called
+        book.shared.append(_shared_string_sizes(part))
     # Every part is looked at as what it could be, whatever the kind: a reader
     # may take a zip holding both layouts for the other one.
     if entry.name.rpartition("/")[2] == "content.xml":
@@ -286,20 +315,59 @@ def _zip_entries(data: bytes) -> list[_Entry]:
 _TRUNCATED = "архив повреждён или передан не полностью"
 
 
+_SPANNED = "архив многотомный (разбит на несколько частей); такие архивы не поддерживаются"
+_TWO_ENDS = ("архив содержит несколько записей о конце каталога: разные программы прочли бы "
+             "в нём разное содержимое; табличные редакторы так архивы не сохраняют")
+_DETACHED = ("каталог архива не примыкает к записи о его конце (перед архивом или внутри него "
+             "есть посторонние данные); табличные редакторы так архивы не сохраняют")
+
+
 def _end_of_central_directory(data: bytes) -> tuple[int, int, int]:
+    """(parts, directory size, directory start) from the one end record, the directory
+    ending where that record (or its zip64 record) begins, on disk 0 of 1.
+
+    Readers disagree on which of two end records counts and on where a directory
+    that does not end at its record begins: such an archive is refused, never guessed.
+    """
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
     if at < 0 or at + 22 > len(data):
         raise Refusal(UNREADABLE, _TRUNCATED)
-    count, size, start = struct.unpack_from("<10xHII", data, at)
-    if count == 0xFFFF or size == 0xFFFFFFFF or start == 0xFFFFFFFF:
+    disk, directory_disk, on_disk, count, size, start = struct.unpack_from("<4xHHHHII", data, at)
+    end = at
+    if 0xFFFF in (count, on_disk) or 0xFFFFFFFF in (size, start):
         locator = at - 20
         if locator < 0 or data[locator:locator + 4] != b"PK\x06\x07":
             raise Refusal(UNREADABLE, _TRUNCATED)
-        (record,) = struct.unpack_from("<Q", data, locator + 8)
-        if data[record:record + 4] != b"PK\x06\x06":
+        record_disk, record, disks = struct.unpack_from("<IQI", data, locator + 4)
+        if data[record:record + 4] != b"PK\x06\x06" or record + 56 > locator:
             raise Refusal(UNREADABLE, _TRUNCATED)
-        count, size, start = struct.unpack_from("<32xQQQ", data, record)
+        if record_disk != 0 or disks != 1:
+            raise Refusal(UNREADABLE, _SPANNED)
+        disk, directory_disk, on_disk, count, size, start = struct.unpack_from("<16xIIQQQQ", data, record)
+        end = record
+    if disk != 0 or directory_disk != 0 or on_disk != count:
+        raise Refusal(UNREADABLE, _SPANNED)
+    if start + size != end:
+        raise Refusal(UNREADABLE, _DETACHED)
+    if _another_end_record(data, at):
+        raise Refusal(UNREADABLE, _TWO_ENDS)
     return count, size, start
+
+
+def _another_end_record(data: bytes, last: int) -> bool:
+    """Is there an end record before `last` that a reader could take: its directory
+    ending right where it stands?  (One inside a part — an embedded archive stored as
+    it is — counts its offsets from its own start, so it is not taken for one.)"""
+    at = data.find(b"PK\x05\x06")
+    for _ in range(1000):  # a thousand signatures are no accident either: no loop over millions
+        if not 0 <= at < last:
+            return False
+        if at + 22 <= len(data):
+            size, start = struct.unpack_from("<II", data, at + 12)
+            if start + size == at:
+                return True
+        at = data.find(b"PK\x05\x06", at + 4)
+    return True
 
 
 def _zip64_sizes(data: bytes, pos: int, n_extra: int, packed: int, size: int, offset: int):
@@ -382,12 +450,63 @@ def _inflate_deflated(raw: bytes, budget: int, name: str, packed: int, keep: boo
     return size, crc, zlib.decompress(raw, -15, max(size, 1)) if keep and size <= budget else b""
 
 
-def _is_xml(name: str) -> bool:
-    return name.lower().endswith((".xml", ".rels", ".vml"))
+# Parts no reader parses as XML: pictures, fonts, printer settings, macros, embedded
+# files.  Every other part is scanned as XML, whatever its name ends in: a reader
+# takes a sheet from wherever the workbook's relationships point (`sheet3.bin` too).
+_BINARY_PART = re.compile(
+    r"\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|emz|wmz|wdp|jxr|hdp|ico|svgz|odttf|ttf|otf|fntdata"
+    r"|wav|mp3|mp4|avi|wmv)$"
+    r"|(?:^|/)(?:printersettings\d*|vbaproject|vbaprojectsignature\w*|oleobject\d*|activex\d*)\.bin$"
+    r"|^(?:xl/embeddings|xl/media|pictures|thumbnails|objectreplacements)/")
+# Relationships to a part no reader parses as XML: a binary name they target stays unscanned.
+_BINARY_RELATIONSHIP = re.compile(
+    r"/(?:image|vbaProject|vbaProjectSignature\w*|printerSettings|oleObject|package|"
+    r"activeXControlBinary|font|audio|video|media|thumbnail)$", re.I)
+
+
+_XML_CONTENT = re.compile(rb"[+/]xml\s*$", re.I)  # «…worksheet+xml», «application/xml»
+
+
+def _declares(name: str) -> bool:
+    """A part saying what other parts are: relationships, content types."""
+    name = name.lower()
+    return name.endswith(".rels") or name == "[content_types].xml"
+
+
+class _Declared:
+    """The parts some relationship or content type makes XML, whatever their names."""
+
+    def __init__(self) -> None:
+        self.parts: set[str] = set()  # lower-case part names
+        self.extensions: set[str] = set()
+
+    def is_text(self, name: str) -> bool:
+        low = name.lower()
+        return (_BINARY_PART.search(low) is None or low in self.parts
+                or low.rpartition(".")[2] in self.extensions)
+
+    def read(self, name: str, part: bytes) -> None:
+        base = name.rpartition("/_rels/")[0] if "/_rels/" in name else ""
+        for end, local, attrs, _, _ in _tokens(part):
+            if end:
+                continue
+            a = _attrs(attrs)
+            if local == b"Relationship" and b"Target" in a and not _BINARY_RELATIONSHIP.search(
+                    _text(_first(a, b"Type"))) and _first(a, b"TargetMode").lower() != b"external":
+                target = _text(_first(a, b"Target"))
+                path = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
+                self.parts.add(_normpath(path).lower())
+            elif local in (b"Override", b"Default") and _XML_CONTENT.search(_first(a, b"ContentType")):
+                if local == b"Override":
+                    self.parts.add(_normpath(_text(_first(a, b"PartName"))).lower())
+                else:
+                    self.extensions.add(_text(_first(a, b"Extension")).lower().lstrip("."))
 
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-_COUNT = re.compile(rb"ount\s*=\s*[\"']\s*\+?(\d+)")  # count, uniqueCount
+# A count (count, uniqueCount) with as many digits as the limit or more: only those can
+# exceed it, so a part full of small counts never reaches Python one by one.
+_COUNT = re.compile(rb"ount\s*+=\s*+[\"']\s*+\+?0*+([1-9]\d{%d,})" % (len(str(MAX_DECLARED_COUNT)) - 1))  # count, uniqueCount
 
 
 def _check_xml_declarations(name: str, part: bytes) -> None:
@@ -395,13 +514,12 @@ def _check_xml_declarations(name: str, part: bytes) -> None:
     if _has_markup_declaration(part) and _DECLARATION.search(part):  # the plain test first: it is far faster
         raise Refusal(UNREADABLE, f"часть «{name}» содержит объявления DOCTYPE или ENTITY, "
                                   "которых не бывает в книгах, сохранённых табличным редактором")
-    at = part.find(b"ount")  # a long literal is found far faster than the regex finds it
-    while at >= 0:
-        m = _COUNT.match(part, at)
-        if m and _int(m.group(1)) > MAX_DECLARED_COUNT:
+    if part.find(b"ount") < 0:  # a literal is found far faster than the regex finds it
+        return
+    for m in _COUNT.finditer(part):  # in C: a text of «ount» once looped here in Python
+        if _int(m.group(1)) > MAX_DECLARED_COUNT:
             raise Refusal(TOO_LARGE, f"часть «{name}» объявляет {_n(_int(m.group(1)))} элементов; "
                                      f"допускается не более {_n(MAX_DECLARED_COUNT)}")
-        at = part.find(b"ount", at + 4)
 
 
 def _has_markup_declaration(part: bytes) -> bool:
@@ -414,13 +532,12 @@ def _has_markup_declaration(part: bytes) -> bool:
 
 
 def _has_pair(part: bytes, mark: bytes) -> bool:
-    """Is `mark` ever right after «<»?"""
+    """Is `mark` ever right after «<»?  The first `mark` usually answers; if not, one
+    search for the pair (never a loop over every `mark`: a text of «!» would make it slow)."""
     at = part.find(mark, 1)
-    while at >= 0:
-        if part[at - 1] == 0x3C:
-            return True
-        at = part.find(mark, at + 1)
-    return False
+    if at < 0:
+        return False
+    return part[at - 1] == 0x3C or part.find(b"<" + mark, at) >= 0
 
 
 def _utf8(part: bytes) -> bytes:
@@ -440,9 +557,13 @@ def _utf8(part: bytes) -> bytes:
 # construct must not escape the count the way it would not escape a reader.
 _TOKEN = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-    rb"|<(/?)([A-Za-z_][\w.:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>",
+    rb"|<(/?)([A-Za-z_][\w.:-]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)(>?)",
     re.S)
-_ATTR = re.compile(rb"([A-Za-z_][\w.:-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'/>]+))")
+# Linear: possessive runs, and a name starts only where a run of name characters
+# begins (its leading digits, dots... skipped), never again at every character
+# of a run that failed — which is where the old pattern began anew and rescanned.
+_ATTR = re.compile(rb"(?<![\w.:-])[\d.:-]*+([A-Za-z_][\w.:-]*+)\s*+=\s*+"
+                   rb"(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'/>]++))")
 _UNCLOSED = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 
 
@@ -456,6 +577,8 @@ def _tokens(part: bytes):
         name = m.group(2)
         if name is None:
             continue
+        if not m.group(4):  # «<name» with no «>» before the next «<» or an unclosed quote
+            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённый тег XML)")
         attrs = m.group(3)
         closing = attrs.endswith(b"/")
         yield bool(m.group(1)), name.rpartition(b":")[2], attrs, closing, m.end()
@@ -513,21 +636,67 @@ class _SheetArea:
         self.cols = max(self.cols, col)
 
 
+def _columns(rows: list[list[int]]) -> list[tuple[int, ...]]:
+    """[[3, 5], [4]] -> [(3, 4), (5, 0)]: sizes of the same index across parts."""
+    width = max(map(len, rows), default=0)
+    return list(zip(*(r + [0] * (width - len(r)) for r in rows)))
+
+
 @dataclass
 class _BookArea:
     # Exact areas, and bounds never above `MAX_SHEET_CELLS`, so only exact areas are ever named.
     sheets: list[_SheetArea] = field(default_factory=list)
+    # Part name (lower case) -> how many sheets the workbook declares on it (one if absent).
+    copies: Mapping[str, int] = field(default_factory=dict)
+    shared: list[list[int]] = field(default_factory=list)  # sizes of shared strings, by part
+    text_refs: list[tuple[str, Counter, int]] = field(default_factory=list)  # _xlsx_string_refs
+    merged: list[tuple[str, int]] = field(default_factory=list)  # (part, merged cells)
+    ods_text: int = 0
+
+    def check_allocations(self) -> None:
+        """What the reader allocates beyond the grid: text of shared strings once per cell,
+        repeated .ods text, merged cells."""
+        if self.ods_text > MAX_CELL_TEXT_BYTES:
+            raise Refusal(TOO_LARGE, (
+                "ячейки с текстом повторяются в строках и столбцах (number-rows-repeated, "
+                f"number-columns-repeated): при чтении получилось бы до {_n(self.ods_text)} байт текста; "
+                f"допускается не более {_n(MAX_CELL_TEXT_BYTES)} байт — заполненный шаблон содержит "
+                "менее 1 МБ текста"))
+        text = 0
+        if self.shared and self.text_refs:
+            sizes = [max(column) for column in _columns(self.shared)]
+            longest = max(sizes, default=0)
+            refs = sum(self.copies.get(name.lower(), 1) * (sum(plain.values()) + odd)
+                       for name, plain, odd in self.text_refs)
+            if refs * longest > MAX_CELL_TEXT_BYTES:  # else not worth counting string by string
+                for name, plain, odd in self.text_refs:
+                    named = sum(count * sizes[i] for i, count in ((_int(k), c) for k, c in plain.items())
+                                if i < len(sizes))
+                    text += self.copies.get(name.lower(), 1) * (named + odd * longest)
+        if text > MAX_CELL_TEXT_BYTES:
+            raise Refusal(TOO_LARGE, (
+                "ячейки книги ссылаются на общие строки (sharedStrings), и при чтении каждая ссылка "
+                f"даёт свою копию строки: всего до {_n(text)} байт текста; допускается не более "
+                f"{_n(MAX_CELL_TEXT_BYTES)} байт — заполненный шаблон содержит менее 1 МБ текста"))
+        merged = sum(self.copies.get(name.lower(), 1) * cells for name, cells in self.merged)
+        if merged > MAX_MERGED_CELLS:
+            raise Refusal(TOO_LARGE, (
+                f"объединённые ячейки листов книги вместе занимают {_n(merged)} ячеек; допускается "
+                f"не более {_n(MAX_MERGED_CELLS)} (в заполненном шаблоне их менее тысячи)"))
+
+    def _cells(self, sheet: _SheetArea) -> int:
+        return sheet.cells * self.copies.get(sheet.key.lower(), 1)
 
     def check(self, sheet_names: Callable[[], Mapping[str, str]]) -> None:
-        total = sum(s.cells for s in self.sheets)
+        total = sum(map(self._cells, self.sheets))
         # Bounds are tightened, the largest first, only while they add up too far.
         while total > MAX_BOOK_CELLS:
             loose = [n for n, s in enumerate(self.sheets) if s.refine]
             if not loose:
                 break
-            n = max(loose, key=lambda n: self.sheets[n].cells)
+            n = max(loose, key=lambda n: self._cells(self.sheets[n]))
             tighter = self.sheets[n].refine()
-            total += sum(s.cells for s in tighter) - self.sheets[n].cells
+            total += sum(map(self._cells, tighter)) - self._cells(self.sheets[n])
             self.sheets[n:n + 1] = tighter
         for sheet in self.sheets:
             if sheet.cells > MAX_SHEET_CELLS:
@@ -538,7 +707,14 @@ class _BookArea:
                     f"{_n(MAX_SHEET_CELLS)} ячеек на лист. Удалите значения, введённые далеко за "
                     "пределами таблицы"))
         if total > MAX_BOOK_CELLS:
-            raise Refusal(TOO_LARGE, f"листы книги вместе занимают {_n(total)} ячеек; "
+            repeated = max(self.copies.items(), key=lambda kv: kv[1], default=("", 1))
+            why = ""
+            if repeated[1] > 1:
+                label = sheet_names().get(repeated[0], repeated[0])
+                label = next((v for k, v in sheet_names().items() if k.lower() == repeated[0]), label)
+                why = (f" (один и тот же лист, «{label}», объявлен в книге {_n(repeated[1])} раз "
+                       "под разными именами, и каждое объявление читается заново)")
+            raise Refusal(TOO_LARGE, f"листы книги вместе занимают {_n(total)} ячеек{why}; "
                                      f"допускается не более {_n(MAX_BOOK_CELLS)}")
 
     def formula_cells(self, sheet_names: Callable[[], Mapping[str, str]]) -> dict[str, frozenset[str]]:
@@ -553,7 +729,7 @@ def _int(digits: bytes) -> int:
     return int(digits or b"0") if len(digits) <= 18 else 10 ** 18
 
 
-_REF = re.compile(rb"^\s*\$?([A-Za-z]{0,7})\$?(\d*)\s*$")
+_REF = re.compile(rb"^\s*+\$?([A-Za-z]{0,7})\$?(\d*+)\s*+$")  # possessive: spaces split one way
 
 
 def _farthest(values: list[bytes] | None) -> tuple[int | None, int | None]:
@@ -580,6 +756,7 @@ def _ref(value: bytes | None) -> tuple[int | None, int | None]:
 
 # -- markup a regex reads as the tokenizer does -------------------------------
 
+_PI_WITH_LT = re.compile(rb"<\?(?:[^?<]++|\?(?!>))*+<")  # a «<» before the instruction's «?>»
 _NOT_MARKUP = bytes(b for b in range(256) if b not in b"\"'<>")
 _PAIRED_QUOTES = re.compile(rb"""(?:[<>]++|"'*+"|'"*+')*+""")
 
@@ -594,12 +771,10 @@ def _plain_markup(part: bytes) -> bool:
     """
     if _has_markup_declaration(part):
         return False
-    at = part.find(b"<?") if _has_pair(part, b"?") else -1
-    while at >= 0:
-        end = part.find(b"?>", at)
-        if end < 0 or part.find(b"<", at + 1, end) >= 0:
+    if _has_pair(part, b"?"):  # processing instructions: each closed, none holding a «<»
+        last = part.rfind(b"<?")
+        if part.find(b"?>", last) < 0 or _PI_WITH_LT.search(part):
             return False
-        at = part.find(b"<?", end)
     marks = part.translate(None, _NOT_MARKUP)
     if b"'" in marks:
         return _PAIRED_QUOTES.fullmatch(marks) is not None
@@ -615,7 +790,13 @@ def _plain_markup(part: bytes) -> bool:
 _C_TAG_NAME = re.compile(rb"c[\s/>](?<=[<:]c.)")
 _F_TAG_NAME = re.compile(rb"f[\s/>](?<=[<:]f.)")
 _PREFIXED_ROW_OR_C = re.compile(rb":(?:c|row)[\s/>]")
-_PLAIN_R = re.compile(rb' r="\$?([A-Za-z]*)\$?(\d*)"')
+# Row and cell tags whose `r` gives a row (a column) as the walk reads it: counted
+# among the tags above, their place is their address.
+# (Counted as the tags so begun, less those whose address does not give it.)
+_ROW_WITHOUT_ROW = re.compile(rb'<row r="(?!\$?[A-Za-z]{0,7}\$?\d++")')
+_CELL_WITHOUT_COLUMN = re.compile(rb'<c r="(?!\$?[A-Za-z]{1,7}\$?\d*+")')
+_PLAIN_R_LETTERS = re.compile(rb' r="\$?([A-Za-z]*+)\$?\d*+"')
+_PLAIN_R_DIGITS = re.compile(rb' r="\$?[A-Za-z]*+\$?(\d*+)"')
 # An `r` attribute (as `_attrs` could read one: any prefix, after a quote, a
 # tab, a digit...) written some other way than ` r="B12"`: other quotes or
 # spaces, character references.  `xmlns:r` declares a namespace.
@@ -625,6 +806,7 @@ _ODD_R = re.compile(rb'r(?:\s+=|=(?:(?<![ A-Za-z_]r=)(?<! xmlns:r=)|(?<= r=)(?!"
 # 999.  The two-byte literal first lets the regex engine skip most of a sheet.
 _FAR_R = re.compile(rb'r=(?!"[A-Z]?\d{0,3}")(?<![A-Za-z_]r=)(?<! xmlns:r=)')
 # An `r` the walk reads, as it always has: after a tab or a line break, or with a space before «=».
+_PREFIXED_R = re.compile(rb"(?<! xmlns):r=")  # a prefixed `r`, not the namespace declaration
 _SPACED_R = re.compile(rb"r\s+=|[\t\n\r]r=")
 _RARE_SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
 
@@ -644,11 +826,8 @@ def _near_addresses(part: bytes) -> bool:
     the walk is not needed (no prefix but `xmlns:`, a space before it and none before «=»)?"""
     if _FAR_R.search(part):
         return False
-    at = part.find(b":r=")
-    while at >= 0:
-        if not part.startswith(b" xmlns:r=", at - 6):
-            return False
-        at = part.find(b":r=", at + 3)
+    if part.find(b":r=") >= 0 and _PREFIXED_R.search(part):
+        return False
     # Office suites put no space before «=», and tabs and line breaks only
     # around the XML declaration, so the regex rarely has to run.
     after_declaration = part.find(b"<", part.find(b">") + 1)
@@ -657,7 +836,7 @@ def _near_addresses(part: bytes) -> bool:
     return True
 
 
-def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
+def _xlsx_bound(part: bytes, coarse: bool = False, near: bool | None = None) -> tuple[int, int] | None:
     """An upper bound of a sheet's rows and columns, at the speed of `bytes.count`.
 
     A row without `r` is the previous one plus one, a cell without `r` the
@@ -669,7 +848,7 @@ def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
     (` r="B12"`): anything else — other quotes or spaces, a prefix, character
     references — is left to the walk.
     """
-    near = coarse and _near_addresses(part)
+    near = (coarse and _near_addresses(part)) if near is None else near
     if not near and _ODD_R.search(part):
         return None
     rows, cells = part.count(b"<row"), part.count(b"<c")
@@ -677,26 +856,87 @@ def _xlsx_bound(part: bytes, coarse: bool = False) -> tuple[int, int] | None:
         rows, cells = rows + part.count(b":row"), cells + part.count(b":c")
     if near:
         return 999 + rows, 26 + cells
-    values = set(_PLAIN_R.findall(part))
-    max_row = max(map(_int, filter(None, {digits for _, digits in values})), default=0)
-    max_col = max((_ref(letters)[1] or 0 for letters in {letters for letters, _ in values}), default=0)
-    return max_row + rows, max_col + cells
+    # One group each: `set` of a list of bytes is built in C (of tuples, it took seconds).
+    max_row = max(map(_int, filter(None, set(_PLAIN_R_DIGITS.findall(part)))), default=0)
+    max_col = max((_ref(letters)[1] or 0 for letters in set(_PLAIN_R_LETTERS.findall(part))), default=0)
+    # Only a row (cell) tag without its own row (column) can go past the largest address:
+    # the tags written as office suites write them, ` r="…"` first, are left out of the slack.
+    rows -= part.count(b'<row r="') - len(_ROW_WITHOUT_ROW.findall(part))
+    cells -= part.count(b'<c r="') - len(_CELL_WITHOUT_COLUMN.findall(part))
+    return max(max_row + rows, 1), max_col + cells
 
 
 def _scan_xlsx_sheet(name: str, part: bytes, book: _BookArea) -> None:
     part = _utf8(part)
     book.sheets.append(_bounded_xlsx_sheet(name, part) or _walk_xlsx_sheet(name, part))
+    if b'"s"' in part or b"'s'" in part:  # a cell may refer to a shared string (t="s")
+        book.text_refs.append(_xlsx_string_refs(name, part))
+    if b"mergeCell" in part:
+        book.merged.append((name, _merged_area(part)))
+
+
+# A value as office suites write it: the index of a shared string for a cell with t="s".
+_V_INDEX = re.compile(rb"<v>(\d++)</v>")
+
+
+def _xlsx_string_refs(name: str, part: bytes) -> tuple[str, Counter, int]:
+    """(part, shared string index -> how many values name it, values written otherwise).
+
+    Every value is taken for a reference (a superset: numbers too); one written any
+    other way (spaces, a prefix, character references) may name any string.
+    """
+    plain = Counter(_V_INDEX.findall(part))
+    values = part.count(b"<v") + part.count(b":v")  # every value tag, and some other tags
+    return name, plain, max(values - sum(plain.values()), 0)
+
+
+_SI_TAG = re.compile(rb"<si[\s/>]")
+
+
+def _shared_string_sizes(part: bytes) -> list[int]:
+    """Bytes from each `<si>` to the next (its text, markup and all): no string the
+    reader makes of it is longer.  Found by regex where it sees the tags the walk sees."""
+    if _plain_markup(part) and b":si" not in part:
+        starts = [m.end() for m in _SI_TAG.finditer(part)]
+    else:
+        starts = [stop for end, local, _, _, stop in _tokens(part) if local == b"si" and not end]
+    return [b - a for a, b in zip(starts, starts[1:] + [len(part)])]
+
+
+_MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell(?![\w.:-])[^<>]*?\sref\s*+=\s*+[\"']([^\"'<>]*+)[\"']")
+
+
+def _merged_area(part: bytes) -> int:
+    """Cells in all merged ranges of the part: a reader such as openpyxl makes an object
+    for each.  A column or row range without the other half spans the sheet."""
+    total = 0
+    for ref in _MERGE_REF.findall(part):
+        first, _, last = ref.partition(b":")
+        r1, c1 = _ref(first)
+        r2, c2 = _ref(last) if last else (r1, c1)
+        rows = abs((r2 or 1_048_576) - (r1 or 1)) + 1
+        cols = abs((c2 or 16_384) - (c1 or 1)) + 1
+        total += rows * cols
+    return total
 
 
 def _bounded_xlsx_sheet(name: str, part: bytes) -> _SheetArea | None:
     """The usual case: the sheet within a bound and its formula cells found without a walk."""
-    bound = _xlsx_bound(part, coarse=True)
-    if bound and bound[0] * bound[1] > MAX_SHEET_CELLS:
-        bound = _xlsx_bound(part)
+    near = _near_addresses(part)
+    bound = _xlsx_bound(part, near=near)
+    if near and bound and bound[0] * bound[1] > MAX_SHEET_CELLS:  # else the same bound again
+        bound = _xlsx_bound(part, near=False)
+    exact = None
     if bound is None or bound[0] * bound[1] > MAX_SHEET_CELLS:
-        return None
+        exact = _exact_xlsx_area(part)
+        if exact is None:
+            return None
     formulas = _xlsx_formulas(part) if _has_formulas(part) else set()
-    return None if formulas is None else _loose_xlsx_sheet(name, part, bound, formulas)
+    if formulas is None:
+        return None
+    if exact is not None:
+        return _SheetArea(name, *exact, formulas)
+    return _loose_xlsx_sheet(name, part, bound, formulas)
 
 
 def _loose_xlsx_sheet(name: str, part: bytes, bound: tuple[int, int], formulas: set[str]) -> _SheetArea:
@@ -704,95 +944,153 @@ def _loose_xlsx_sheet(name: str, part: bytes, bound: tuple[int, int], formulas: 
         tighter = _xlsx_bound(part)
         if tighter and tighter[0] * tighter[1] < bound[0] * bound[1]:
             return [_loose_xlsx_sheet(name, part, tighter, formulas)]
+        exact = _exact_xlsx_area(part)
+        if exact is not None:
+            return [_SheetArea(name, *exact, formulas)]
         return [_walk_xlsx_sheet(name, part)]
     return _SheetArea(name, *bound, formulas, refine)
 
 
+_UNADDRESSED_ROW = re.compile(rb'<row r="(?!\$?[A-Za-z]{0,7}\$?\d++")')
+_UNADDRESSED_CELL = re.compile(rb'<c r="(?!\$?[A-Za-z]{1,7}\$?\d++")')
+_AFTER_NAME = (b" ", b"/", b">", b"\t", b"\n", b"\r", b"\x0b", b"\x0c")  # what `[\s/>]` matches
+
+
+def _count_tags(part: bytes, opening: bytes) -> int:
+    """How many `opening` (b"<c") followed by a space, «/» or «>»: `bytes.count` is many
+    times faster than a `findall` listing a million matches."""
+    return sum(part.count(opening + after) for after in _AFTER_NAME)
+# The cells holding something (not self-closing), as the walk holds them: one group each.
+_HELD_LETTERS = re.compile(rb'<c r="\$?([A-Za-z]{1,7})\$?\d++"[^<>]*+(?<!/)>')
+_HELD_DIGITS = re.compile(rb'<c r="\$?[A-Za-z]{1,7}\$?(\d++)"[^<>]*+(?<!/)>')
+
+
+def _exact_xlsx_area(part: bytes) -> tuple[int, int] | None:
+    """The walk's area at C speed, where every row and cell tag carries its full address as
+    office suites write it (` r="B12"` first, once): then each cell lies at its address.
+
+    None where only the walk can tell: markup a regex could misread, prefixed tags,
+    a row or cell without its own address, an `r` written otherwise or twice.
+    """
+    if _PREFIXED_ROW_OR_C.search(part) or _ODD_R.search(part) or not _plain_markup(part):
+        return None
+    rows, cells = _count_tags(part, b"<row"), _count_tags(part, b"<c")
+    addressed_rows, addressed_cells = part.count(b'<row r="'), part.count(b'<c r="')
+    if (addressed_rows != rows or addressed_cells != cells or part.count(b' r="') != rows + cells
+            or _UNADDRESSED_ROW.search(part) or _UNADDRESSED_CELL.search(part)):
+        return None
+    digits = set(_HELD_DIGITS.findall(part))
+    if not digits:
+        return 0, 0
+    letters = set(_HELD_LETTERS.findall(part))
+    return max(max(map(_int, digits)), 1), max(_ref(x)[1] for x in letters)
+
+
 def _walk_xlsx_sheet(name: str, part: bytes) -> _SheetArea:
-    """Rows and cells as a reader numbers them: by `r`, else one after the previous."""
+    """Rows and cells as a reader numbers them: by `r`, else one after the previous.
+
+    The tokens of `_tokens`, read inline: an address written ` r="B12"` (either quote)
+    as the tag's only attribute is read by one match, letters to a column once.
+    """
+    _check_closed(part)
     sheet = _SheetArea(name)
     row = col = 0
     cell: list | None = None  # [row, col, has formula, has value]
-    for end, local, attrs, closing, stop in _tokens(part):
-        if end:
-            if local == b"c" and cell is not None and cell[2] and not cell[3]:
-                sheet.formulas.add(a1(cell[0] - 1, cell[1] - 1))
-            cell = None if local == b"c" else cell
-        elif local == b"row":
-            r, _ = _farthest(_attrs(attrs).get(b"r"))
-            row, col = (r if r is not None else row + 1), 0
-        elif local == b"c":
-            r, c = _farthest(_attrs(attrs).get(b"r"))
+    columns: dict[bytes, int] = {}
+    simple = _SIMPLE_R.fullmatch
+    for m in _TOKEN.finditer(part):
+        slash, tag, attrs, gt = m.groups()
+        if tag is None:
+            continue
+        if not gt:
+            raise Refusal(UNREADABLE, "часть книги повреждена (незавершённый тег XML)")
+        local = tag.rpartition(b":")[2] if b":" in tag else tag
+        if slash:
+            if local == b"c":
+                if cell is not None and cell[2] and not cell[3]:
+                    sheet.formulas.add(a1(cell[0] - 1, cell[1] - 1))
+                cell = None
+        elif local == b"c" or local == b"row":
+            if b"r" not in attrs:
+                r = c = None
+            elif (address := simple(attrs)) is not None:
+                letters, digits = address.group(2, 3)
+                r = (int(digits) if len(digits) <= 18 else _int(digits)) if digits else None
+                c = columns.get(letters) if letters else None
+                if letters and c is None:
+                    c = columns[letters] = _ref(letters)[1]
+            else:
+                r, c = _farthest(_attrs(attrs).get(b"r"))
+            if local == b"row":
+                row, col = (r if r is not None else row + 1), 0
+                continue
             row, col = (r if r is not None else row), (c if c is not None else col + 1)
-            cell = None if closing else [max(row, 1), col, False, False]
+            cell = None if attrs.endswith(b"/") else [max(row, 1), col, False, False]
             if cell is not None:
                 sheet.hold(cell[0], cell[1])
-        elif cell is not None and local == b"f":
+        elif cell is None:
+            continue
+        elif local == b"f":
             cell[2] = True
-        elif cell is not None and local == b"is":
+        elif local == b"is":
             cell[3] = True
-        elif cell is not None and local == b"v" and not closing:
+        elif local == b"v" and not attrs.endswith(b"/"):
+            stop = m.end()
             following = part.find(b"<", stop)
             cell[3] = cell[3] or bool(part[stop:following if following >= 0 else len(part)].strip())
     return sheet
 
 
-# Tags as the walk reads them once `_plain_markup` holds.
-_C_TAG = re.compile(rb"<(/?)c(?![\w.:-])([^<>]*)>")
-_F_TAG = re.compile(rb"<f(?![\w.:-])[^<>]*>")
-_IS_TAG = re.compile(rb"<is(?![\w.:-])[^<>]*>")
-_V_TAG = re.compile(rb"<v(?![\w.:-])([^<>]*)>")
+# ` r="B12"` or ` r='B12'`, the only attribute, as `_attrs` and `_ref` would read it.
+_SIMPLE_R = re.compile(rb"""\s++r=(["'])\$?([A-Za-z]{0,7})\$?(\d*+)\1\s*+/?""")
+
+
+# Tags as the walk reads them once `_plain_markup` holds: a cell's start or end
+# tag, and the formula and value tags inside.  `[^<>]*+` stops at the next «<»:
+# every byte is looked at once.
+_CELL_TAGS = re.compile(rb"<(/?)(c|f|is|v)(?![\w.:-])([^<>]*+)>")
 _PREFIXED_CELL_TAG = re.compile(rb":(?:c|f|v|is)(?![\w.:-])")  # a superset: attributes too
-_CELL_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"]*")*\s*')
+_CELL_ATTRS = re.compile(rb'(?:\s++[A-Za-z_][\w.:-]*+="[^"]*+")*+\s*+')
 _CELL_R = re.compile(rb' r="\$?([A-Za-z]{1,7})\$?(\d+)"')
 
 
 def _xlsx_formulas(part: bytes) -> set[str] | None:
-    """The walk's formula cells without a cached value, looking only at the cells around `<f>`.
+    """The walk's formula cells without a cached value, in one forward pass over the cell,
+    formula and value tags (C-speed search; Python only for these tags).
 
-    None where only the walk can tell: markup a regex could misread, prefixed
-    tags, a formula cell without an address of its own.
+    A formula counts inside a cell that starts (not self-closing) and closes
+    before the next cell starts, as the walk counts it.  None where only the
+    walk can tell: markup a regex could misread, prefixed tags, a formula cell
+    without an address of its own.
     """
     if _PREFIXED_CELL_TAG.search(part) or not _plain_markup(part):
         return None
     found: set[str] = set()
-    for formula in _F_TAG.finditer(part):
-        cell = _c_tag_before(part, formula.start())
-        if cell is None or cell.group(1) or cell.group(2).endswith(b"/"):
-            continue  # outside any cell: the walk ignores it
-        end = _C_TAG.search(part, formula.end())
-        if end is None or not end.group(1):
-            continue  # the cell never closes, or the next begins: the walk drops it
-        attrs = cell.group(2)
-        address = _CELL_R.findall(attrs)
-        if len(address) != 1 or attrs.count(b" r=") != 1 or not _CELL_ATTRS.fullmatch(attrs):
-            return None
-        if not _has_value(part, cell.end(), end.start()):
-            letters, digits = address[0]
-            found.add(a1(max(_int(digits), 1) - 1, _ref(letters)[1] - 1))
+    cell: re.Match | None = None  # the open cell's start tag
+    formula = value = False
+    for tag in _CELL_TAGS.finditer(part):
+        end, name, attrs = tag.groups()
+        if name == b"c":
+            if end and cell is not None and formula:
+                cell_attrs = cell.group(3)
+                address = _CELL_R.findall(cell_attrs)
+                if len(address) != 1 or cell_attrs.count(b" r=") != 1 or not _CELL_ATTRS.fullmatch(cell_attrs):
+                    return None
+                if not value:
+                    letters, digits = address[0]
+                    found.add(a1(max(_int(digits), 1) - 1, _ref(letters)[1] - 1))
+            cell = None if end or attrs.endswith(b"/") else tag
+            formula = value = False
+        elif end or cell is None:
+            continue
+        elif name == b"f":
+            formula = True
+        elif name == b"is":
+            value = True
+        elif not value and not attrs.endswith(b"/"):  # <v>: a value if any text follows
+            following = part.find(b"<", tag.end())
+            value = bool(part[tag.end():following if following >= 0 else len(part)].strip())
     return found
-
-
-def _c_tag_before(part: bytes, pos: int) -> re.Match | None:
-    """The last `c` tag, start or end, before `pos`."""
-    while pos > 0:
-        pos = max(part.rfind(b"<c", 0, pos), part.rfind(b"</c", 0, pos))
-        tag = _C_TAG.match(part, pos) if pos >= 0 else None
-        if tag or pos < 0:
-            return tag
-    return None
-
-
-def _has_value(part: bytes, start: int, stop: int) -> bool:
-    """Does the cell between `start` and `stop` hold a cached value (`<v>` with text, `<is>`)?"""
-    if _IS_TAG.search(part, start, stop):
-        return True
-    for value in _V_TAG.finditer(part, start, stop):
-        if not value.group(1).endswith(b"/"):
-            following = part.find(b"<", value.end())
-            if part[value.end():following if following >= 0 else len(part)].strip():
-                return True
-    return False
 
 
 # -- .ods ---------------------------------------------------------------------
@@ -801,18 +1099,23 @@ def _has_value(part: bytes, start: int, stop: int) -> bool:
 # `<table:table…>`, `<table:table-row…>`, `</table:table-row>`; any other tag
 # so named is left to the walk.  The literal comes first so that the regex
 # engine skips ahead; what precedes it is looked at afterwards.
-_ODS_NAME = re.compile(rb"table(-row)?(?![\w.:-])[^<>]*>")
+# It always matches up to the next «<» or «>» (a word in a text too): the engine
+# resumes after it instead of trying again from every «table» of a long text.
+# Only a match ending in «>» is a tag.
+_ODS_NAME = re.compile(rb"table(-row)?(?![\w.:-])[^<>]*+>?")
 _ODS_CELL_END = b"</table:table-cell>"
 _ODS_EMPTY_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?![\w.:-])([^<>]*)/>")
 _ODS_EMPTY_CELLS = re.compile(rb"(?:<table:(?:covered-)?table-cell(?![\w.:-])[^<>]*+(?<=/)>)*+")
 # Any repeat count, as `_attrs` and `_repeat` could read it, and then some.
-_ROWS_REPEATED = re.compile(rb"rows-repeated\s*=\s*[\"']?\s*\+?(\d+)")
-_COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*=\s*[\"']?\s*\+?(\d+)")
+# Possessive: spaces around an absent quote are split one way, not in every way.
+_ROWS_REPEATED = re.compile(rb"rows-repeated\s*+=\s*+[\"']?\s*+\+?(\d++)")
+_COLUMNS_REPEATED = re.compile(rb"columns-repeated\s*+=\s*+[\"']?\s*+\+?(\d++)")
 
 
 def _scan_ods(part: bytes, book: _BookArea) -> None:
     """Repeated rows and cells expand in a reader: a cell holding something counts them all."""
     part = _utf8(part)
+    book.ods_text = max(book.ods_text, _ods_text(part))
     tables = _ods_bound(part)
     total = sum(rows * cols for rows, cols in tables or ())
     if tables is None or total > MAX_SHEET_CELLS:
@@ -820,6 +1123,39 @@ def _scan_ods(part: bytes, book: _BookArea) -> None:
         return
     # All tables under one bound (as rows × 1): walked, and named, only if the book goes too far.
     book.sheets.append(_SheetArea("content.xml", total, 1, refine=lambda: _walk_ods(part)))
+
+
+_ODS_ROW_OR_CELL = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell)(?![\w.:-])([^<>]*+)>")
+
+
+def _ods_text(part: bytes) -> int:
+    """Bytes of text a reader makes of the cells: each cell's content (from its tag to the
+    next row or cell tag, markup and all) once per column and row it is repeated over."""
+    if _plain_markup(part):
+        tags = ((m.group(1), m.group(2), m.group(3), m.end()) for m in _ODS_ROW_OR_CELL.finditer(part))
+    else:  # the tags the walk sees, by the walk's tokens
+        tags = ((b"/" if end else b"", local, attrs, stop) for end, local, attrs, _, stop in _tokens(part)
+                if local in (b"table-row", b"table-cell", b"covered-table-cell"))
+    total = 0
+    row_repeat, cell_repeat, cell_from = 1, 1, -1
+    for end, local, attrs, stop in tags:
+        if cell_from >= 0:  # the open cell's content, up to and with this tag
+            total += (stop - cell_from) * cell_repeat * row_repeat
+            cell_from = -1
+        if local == b"table-row":
+            row_repeat = 1 if end else _repeat_in(attrs, _ROWS_REPEATED)
+        elif not end and not attrs.endswith(b"/"):
+            cell_repeat, cell_from = _repeat_in(attrs, _COLUMNS_REPEATED), stop
+    if cell_from >= 0:
+        total += (len(part) - cell_from) * cell_repeat * row_repeat
+    return total
+
+
+def _repeat_in(attrs: bytes, pattern: re.Pattern) -> int:
+    if b"repeated" not in attrs:
+        return 1
+    return max([1, *map(_int, pattern.findall(attrs))])
 
 
 def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
@@ -842,6 +1178,8 @@ def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
     starts, count = part.startswith, part.count  # bound once: this loop runs for every row tag
     for name in _ODS_NAME.finditer(part):
         at, close = name.span()
+        if part[close - 1] != 0x3E:
+            continue  # no «>» before the next «<»: text, as before
         if at < 8:
             return None  # no room for what precedes it: not as LibreOffice writes
         end = starts(b"</table:", at - 8)
@@ -947,7 +1285,7 @@ def _walk_ods(part: bytes) -> list[_SheetArea]:
     return sheets
 
 
-_COUNT_VALUE = re.compile(rb"^\s*\+?(\d+)\s*$")
+_COUNT_VALUE = re.compile(rb"^\s*+\+?(\d++)\s*+$")
 
 
 def _repeat(attrs: Mapping[bytes, list[bytes]], name: bytes) -> int:
@@ -967,6 +1305,17 @@ _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 def _xlsx_sheet_names(parts: Mapping[str, bytes]) -> dict[str, str]:
     """Sheet part name -> the sheet's name, for messages and formula locations."""
+    return {part: names[-1] for part, names in _xlsx_sheets(parts).items()}
+
+
+def _xlsx_sheet_declarations(parts: Mapping[str, bytes]) -> dict[str, int]:
+    """Sheet part name (lower case) -> how many `<sheet>` entries name it: a reader reads the
+    part once for each."""
+    return {part.lower(): len(names) for part, names in _xlsx_sheets(parts).items()}
+
+
+def _xlsx_sheets(parts: Mapping[str, bytes]) -> dict[str, list[str]]:
+    """Sheet part name -> the names of the sheets declared on it, in order."""
     targets: dict[bytes, str] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[1], b""))):
         a = _attrs(attrs)
@@ -974,12 +1323,12 @@ def _xlsx_sheet_names(parts: Mapping[str, bytes]) -> dict[str, str]:
             target = _text(_first(a, b"Target"))
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
             targets[_first(a, b"Id")] = _normpath(path)
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[0], b""))):
         a = _attrs(attrs)
         rel = _first(a, b"id")
         if local == b"sheet" and not end and rel in targets and b"name" in a:
-            names[targets[rel]] = _text(_first(a, b"name"))
+            names.setdefault(targets[rel], []).append(_text(_first(a, b"name")))
     return names
 
 

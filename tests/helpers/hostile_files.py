@@ -74,6 +74,38 @@ def with_formula_without_value(src: Path, dst: Path, sheet: str, ref: str) -> Pa
     return rewrite_zip(src, dst, {sheet_part(src, sheet): edit})
 
 
+def with_sheet_part_renamed(src: Path, dst: Path, sheet: str, suffix: str, far: str | None = "XFD1048576") -> Path:
+    """The sheet's part stored under another ending (`.bin`, `.png`), the workbook's
+    relationships and content types pointing at it; with a value at `far`."""
+    part = sheet_part(src, sheet)
+    renamed = part.rsplit(".", 1)[0] + suffix
+    if far:
+        row = re.match(r"[A-Z]+(\d+)", far).group(1)
+        cell = f'<row r="{row}"><c r="{far}"><v>1</v></c></row></sheetData>'.encode()
+    with zipfile.ZipFile(src) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in items:
+            if name == part:
+                name, data = renamed, data.replace(b"</sheetData>", cell) if far else data
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(part.removeprefix("xl/").encode(), renamed.removeprefix("xl/").encode())
+            elif name == "[Content_Types].xml":
+                data = data.replace(f'"/{part}"'.encode(), f'"/{renamed}"'.encode())
+            out.writestr(name, data)
+    return dst
+
+
+def with_sheet_declared(src: Path, dst: Path, sheet: str, times: int) -> Path:
+    """`times` more `<sheet>` entries in the workbook, each naming the part of `sheet`."""
+    def edit(d: bytes) -> bytes:
+        entry = re.search(rb'<sheet [^>]*name="' + re.escape(sheet.encode()) + rb'"[^>]*/>', d).group(0)
+        copies = b"".join(re.sub(rb'name="[^"]*"', b'name="copy%d"' % n, entry).replace(
+            b"sheetId=", b'sheetId="%d" x=' % (1000 + n), 1) for n in range(times))
+        return d.replace(b"</sheets>", copies + b"</sheets>")
+    return rewrite_zip(src, dst, {"xl/workbook.xml": edit})
+
+
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(b'<!ENTITY lol%d "%s">' % (n, (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10)
@@ -125,6 +157,41 @@ def ods_with_repeated_rows(src: Path, dst: Path, repeat: int = 1_000_000) -> Pat
         start = row + len("<table:table-row")
         return (text[:start] + f' table:number-rows-repeated="{repeat}"' + text[start:]).encode()
     return rewrite_zip(src, dst, {"content.xml": edit})
+
+
+def _end_record(data: bytes) -> int:
+    return data.rfind(b"PK\x05\x06")
+
+
+def with_two_end_records(src: Path, dst: Path) -> Path:
+    """The workbook followed by a copy of itself whose directory offsets are made absolute:
+    two end-of-directory records, each with a directory ending where it stands."""
+    data = src.read_bytes()
+    copy = bytearray(data)
+    eocd = _end_record(data)
+    count, size, start = struct.unpack_from("<10xHII", copy, eocd)
+    pos = start
+    for _ in range(count):
+        n_name, n_extra, n_comment = struct.unpack_from("<HHH", copy, pos + 28)
+        (offset,) = struct.unpack_from("<I", copy, pos + 42)
+        struct.pack_into("<I", copy, pos + 42, offset + len(data))
+        pos += 46 + n_name + n_extra + n_comment
+    struct.pack_into("<I", copy, eocd + 16, start + len(data))
+    return _write(dst, data + bytes(copy))
+
+
+def with_disk_number(src: Path, dst: Path, disk: int = 1) -> Path:
+    """The end record says the archive is disk `disk` of a spanned set."""
+    data = bytearray(src.read_bytes())
+    struct.pack_into("<H", data, _end_record(data) + 4, disk)
+    return _write(dst, bytes(data))
+
+
+def with_detached_directory(src: Path, dst: Path, gap: bytes = b"\0" * 16) -> Path:
+    """Bytes between the central directory and its end record (offsets still right)."""
+    data = src.read_bytes()
+    eocd = _end_record(data)
+    return _write(dst, data[:eocd] + gap + data[eocd:])
 
 
 # -- OLE compound files and BIFF8 ---------------------------------------------

@@ -132,8 +132,6 @@ def test_quadratic_c_tag_before(month, clean_summary):
 
 
 @pytest.mark.slow
-@xfail("1 the largest workbook the limits admit (3 × 990 000 cells) is not checked within "
-       "60 s: still running when killed")
 def test_dense_book_within_limits(month, clean_summary):
     mk.dense_book(month / "dense.xlsx")
     run, out, before = consolidate(month, limit=60)
@@ -151,8 +149,6 @@ def assert_refused_by_guard(run, name: str, peak_mb: float = 1024):
     assert run.peak_mb < peak_mb, f"peak {run.peak_mb:.0f} MB: {run.summary()}"
 
 
-@xfail("2 guard bypass: a sheet stored as .bin is not scanned; calamine aborts on its "
-       "XFD1048576 (worker signal 6, reader-crashed; with --jobs 1 the run itself dies)")
 def test_sheet_part_named_bin(month, clean_summary):
     mk.bin_sheet_part(month / "bin_sheet.xlsx")
     run, out, before = consolidate(month)
@@ -168,8 +164,6 @@ def test_two_end_of_directory_records(month, clean_summary):
     assert_refused_by_guard(run, "two_eocd.xlsx")
 
 
-@xfail("2 unbounded allocation: one 2 MB shared string in 4 000 cells is 8 GB once read; "
-       "the worker fills the 2 GB cap and aborts (reader-crashed), ~9 s")
 def test_one_long_shared_string_in_many_cells(month, clean_summary):
     mk.long_shared_string(month / "long_shared.xlsx")
     run, out, before = consolidate(month)
@@ -177,8 +171,6 @@ def test_one_long_shared_string_in_many_cells(month, clean_summary):
     assert_refused_by_guard(run, "long_shared.xlsx")
 
 
-@xfail("2 unbounded allocation: a 1 MB text repeated 1 000 × 800 in .ods passes the area limit; "
-       "the worker fills the 2 GB cap and aborts (reader-crashed), ~11 s")
 def test_ods_repeat_count_over_long_text(month, clean_summary):
     mk.ods_repeated_long_text(month / "repeated_text.ods")
     run, out, before = consolidate(month)
@@ -186,8 +178,6 @@ def test_ods_repeat_count_over_long_text(month, clean_summary):
     assert_refused_by_guard(run, "repeated_text.ods")
 
 
-@xfail("2 many <sheet> entries on one part: counted once by the guard; the run takes ~35 s "
-       "(killed at the limit), ~300 MB")
 def test_many_sheet_entries_on_one_part(month, clean_summary):
     mk.many_sheet_entries(month / "many_sheets.xlsx")
     run, out, before = consolidate(month)
@@ -273,15 +263,16 @@ def _signal_when_reading(sig: int, *, group: bool = False, wait_for: int = 2):
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_run_leaves_no_workers(month, sig):
-    mk.c_tag_steps(month / "slow.xlsx")
+    mk.dense_book(month / "slow.xlsx")  # seconds to read: the workers are busy when the signal comes
     run, _, before = consolidate(month, "--jobs", "2", on_start=_signal_when_reading(sig))
-    assert run.returncode == -sig, run.summary()
+    # SIGTERM is handled as an interruption (exit 143, «Прервано.»); SIGKILL cannot be.
+    assert run.returncode == (143 if sig == signal.SIGTERM else -sig), run.summary()
     assert not run.stray, f"workers left behind: {run.stray}"
     assert tree_hashes(month) == before
 
 
 def test_ctrl_c_prints_no_worker_tracebacks(month):
-    mk.c_tag_steps(month / "slow.xlsx")
+    mk.dense_book(month / "slow.xlsx")
     run, out, before = consolidate(month, "--jobs", "2",
                                    on_start=_signal_when_reading(signal.SIGINT, group=True))
     assert not run.timed_out, run.summary()
