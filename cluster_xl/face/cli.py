@@ -22,7 +22,7 @@ from .words import Group, install
 
 install()  # click's own messages in Russian
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
 
 
 class PeriodType(click.ParamType):
@@ -440,8 +440,19 @@ def _write_pdf(report, path: Path, quiet: bool) -> bool:
     return True
 
 
+class _Terminated(BaseException):
+    """SIGTERM: ended like Ctrl-C, so workers and temporary files are cleaned up on the way out."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv=None) -> None:
     """Entry point: the only place that turns outcomes into exit codes."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="cluster-xl", standalone_mode=False)
     except Problems:
@@ -451,6 +462,9 @@ def main(argv=None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("Прервано.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except _Terminated:
+        click.echo("Прервано (получен сигнал завершения).", err=True)
+        sys.exit(EXIT_TERMINATED)
     except click.ClickException as exc:
         exc.message = printable(exc.message)
         exc.show()
@@ -458,8 +472,8 @@ def main(argv=None) -> None:
     except Exception as exc:  # a bug in cluster_xl, never a college's data
         if os.environ.get("CLUSTER_XL_DEBUG"):
             raise
-        click.echo(f"Внутренняя ошибка программы: {type(exc).__name__}: {exc}. "
-                   "Сообщите разработчикам, приложив входные файлы "
-                   "(подробности: переменная окружения CLUSTER_XL_DEBUG=1).", err=True)
+        click.echo(printable(f"Внутренняя ошибка программы: {type(exc).__name__}: {exc}. "
+                             "Сообщите разработчикам, приложив входные файлы "
+                             "(подробности: переменная окружения CLUSTER_XL_DEBUG=1)."), err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..core.issues import Issue, warning
+from ..reading.guard import MAX_FILE_BYTES
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Files an operating system leaves in folders: never a report, not counted among the files received.
@@ -93,10 +94,12 @@ def _not_a_regular_file(path: Path) -> str | None:
 
 
 def sha256(path: Path) -> str:
-    """In chunks, and only of a regular file: a device or a pipe would never end."""
+    """In chunks, and only of a regular file no larger than the guard reads (a device, a pipe
+    or a sparse 30 GB file would take forever); "" for any other."""
     digest = hashlib.sha256()
     try:
-        if _not_a_regular_file(path) or not stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        if _not_a_regular_file(path) or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
             return ""
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -242,6 +242,31 @@ def _limit_memory(megabytes: int) -> None:
 # -- the main side ---------------------------------------------------------------------
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc; elsewhere none are known)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            parent = int(stat[stat.rfind(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 @dataclass
 class _Failed:
     kind: str
@@ -284,6 +309,11 @@ class _Worker:
 
     def kill(self) -> None:
         if self.process.is_alive():
+            for pid in _descendants(self.process.pid):  # LibreOffice started by annotate, say
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             self.process.kill()
         self.process.join()
         self.conn.close()

@@ -31,6 +31,11 @@ def plan_from(path: Path, limits: Limits | None = None) -> Plan:
         return isolated(_guarded_plan, path, limits=limits)
     except SandboxFailure as failure:
         raise PlanError(f"Файл плана «{path.name}» не прочитан: {failure}.") from None
+    except PlanError:
+        raise
+    except Exception:  # noqa: BLE001 - whatever the file made the plan reader raise: a plan error
+        raise PlanError(f"Файл плана «{path.name}» не прочитан: его содержимое не является планом "
+                        "кластера.") from None
 
 
 def _guarded_plan(path: Path) -> Plan:

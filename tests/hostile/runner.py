@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
-LIMIT = float(os.environ.get("HOSTILE_LIMIT", "15"))  # seconds a run may take
+LIMIT = float(os.environ.get("HOSTILE_LIMIT", "30"))  # seconds a run may take
 MEMORY_CAP = 2 << 30  # address space of each run: a runaway allocation fails instead of eating the CI box
 
 
@@ -51,7 +51,7 @@ STARTED: list[int] = []  # the session of every run started here (each run's pid
 def cli_env() -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
            # The sandbox's limits, short enough that a file tried twice ends within LIMIT.
-           "CLUSTER_XL_FILE_SECONDS": "4", "CLUSTER_XL_FILE_MEMORY_MB": "1024"}
+           "CLUSTER_XL_FILE_SECONDS": "12", "CLUSTER_XL_FILE_MEMORY_MB": "1024"}
     env.pop("CLUSTER_XL_DEBUG", None)
     return env
 
