@@ -212,3 +212,63 @@ def test_template_versions():
         == ["template-plan"]
     assert [i.code for i in check_submission(replace(sub, template_version=None), PLAN, OCT)] \
         == ["unknown-template-version"]
+
+
+# -- rules on shapes the example month lacks (expected values worked out by hand) -------------
+
+
+def _total(result, code, year):
+    rows = result.totals[(result.totals["code"] == code) & (result.totals["year"] == year)]
+    (row,) = rows.to_dict("records")
+    return row
+
+
+def test_a_cluster_level_item_reported_as_two_counts_once():
+    from cluster_xl.consolidation.consolidate import consolidate
+    from helpers import outcome
+
+    # 1.3.1 (the regulation) is one document for the cluster: 2 from one college and 1 from
+    # another are still 1.
+    result = consolidate(PLAN, [outcome("spk", {("1.3.1", 2026, "fact"): 2}),
+                                outcome("nit", {("1.3.1", 2026, "fact"): 1})], OCT)
+    assert _total(result, "1.3.1", 2026)["fact"] == 1
+
+
+def test_exactly_the_target_is_100_percent_and_achieved():
+    from cluster_xl.consolidation.consolidate import consolidate
+    from helpers import outcome
+
+    # 1.1.1's approved target for 2026 is 25 (the seed): 10 + 15 = 25, 25 / 25 × 100 = 100.
+    result = consolidate(PLAN, [outcome("spk", {("1.1.1", 2026, "fact"): 10}),
+                                outcome("nit", {("1.1.1", 2026, "fact"): 15})], OCT)
+    row = _total(result, "1.1.1", 2026)
+    assert row["pct"] == 100.0 and row["status"] == "achieved"
+
+
+def test_a_cumulative_indicator_in_a_later_year_starts_from_last_years_target():
+    from cluster_xl.consolidation.consolidate import consolidate
+    from helpers import outcome
+
+    # П1: targets 1 160 (2026) and 2 460 (2027). By October 2027 it should stand at
+    # 1 160 + (2 460 − 1 160) × 10 / 12 = 1 160 + 1 083.33… = 2 243.33…
+    oct27 = Period(2027, 10)
+    result = consolidate(PLAN, [outcome("spk", {("П1", 2027, "fact"): 2300}, period=oct27)], oct27)
+    row = _total(result, "П1", 2027)
+    assert row["expected"] == pytest.approx(1160 + 1300 * 10 / 12)
+    assert row["status"] == "on_track"  # 2 300 ≥ 2 243.33 but below 2 460
+
+
+def test_a_previous_book_without_its_college_grid_is_incomplete(tmp_path):
+    from cluster_xl.consolidation.previous import read_previous
+    from cluster_xl.core.names import SHEET_BY_COLLEGE, SHEETS
+    from cluster_xl.run.pipeline import build_report
+    from cluster_xl.writing.workbook import write_report
+
+    from helpers import EXAMPLES_SEPTEMBER
+
+    september = build_report(PLAN, [EXAMPLES_SEPTEMBER], Period(2026, 9))
+    book = write_report(september, tmp_path / "без_организаций.xlsx",
+                        sheets=[s for s in SHEETS if s != SHEET_BY_COLLEGE])
+    previous, issues = read_previous(book)
+    assert previous is not None and previous.colleges == {}
+    assert [(i.code, i.is_error) for i in issues] == [("previous-incomplete", False)]
