@@ -272,3 +272,15 @@ def test_a_previous_book_without_its_college_grid_is_incomplete(tmp_path):
     previous, issues = read_previous(book)
     assert previous is not None and previous.colleges == {}
     assert [(i.code, i.is_error) for i in issues] == [("previous-incomplete", False)]
+
+
+def test_targets_without_a_single_fact_of_the_year_are_returned(tmp_path):
+    """A report whose facts of the report year are all empty would count nothing of the month."""
+    base = filling()
+    only_targets = {k: v for k, v in base.values.items() if k[2] == "target"}
+    assert only_targets and len(only_targets) < len(base.values)
+    # The specialties planned, none marked as taught this year: no fact of 2026 anywhere.
+    planned = tuple((code, name, plan_years, frozenset()) for code, name, plan_years, _ in base.specialties)
+    out = process_file(write(tmp_path / "только_план.xlsx",
+                             replace(base, values=only_targets, specialties=planned)), PLAN, OCT)
+    assert out.status == REJECTED and "no-data" in codes(out)

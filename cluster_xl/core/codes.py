@@ -51,7 +51,8 @@ CODES: tuple[Code, ...] = (
     Code("percent-out-of-range", "error", "more than 100 in an item measured in %", _FILE),
     Code("unknown-code", "error", "a row code not in the plan", _FILE),
     Code("missing-code", "error", "numbers in a row without a code", _FILE),
-    Code("no-data", "error", "no figure at all in the tables (only the title filled in)", _FILE),
+    Code("no-data", "error", "no figure at all in the tables (only the title filled in), or not one fact "
+         "of the report year: nothing of the month would be counted", _FILE),
     Code("missing-fact", "warning", "the report year's fact left empty where the college has its own target "
          "for the year", _FILE),
     Code("total-row", "warning", "the college's own «Итого»/«Всего» row (no plan code): ignored, the totals "

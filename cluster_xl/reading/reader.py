@@ -29,7 +29,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from . import contract as c
 from . import guard, ods_layout, xls_formats, xlsx_formats
 from ..core.issues import Issue, Severity, issue
-from ..core.model import MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
+from ..core.model import FACT, MEASURE_WORDS, Entry, Period, ReadResult, Source, Specialty, Submission, parse_period
 from ..core.numbers import format_ru, is_percent_unit, is_whole_unit, parse_number
 from ..core.names import OWN_BOOK_MARK, SHEET_SOURCES, SHEET_SUMMARY
 from ..core.text import a1, quote
@@ -236,9 +236,11 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
             _read_table(ctx, table, sheets[role], book.grid(sheets[role]))
     specialties = _read_specialties(ctx, sheets[SPECIALTIES], book.grid(sheets[SPECIALTIES])) \
         if SPECIALTIES in sheets else ()
-    if any(e.measure == "fact" and e.year == ctx.report_year for e in table.entries):
+    table_facts = any(e.measure == FACT and e.year == ctx.report_year for e in table.entries)
+    if table_facts:
         for report_missing in table.missing_facts:
             report_missing()
+    year_facts = table_facts or any(ctx.report_year in s.fact_years for s in specialties)
     marked = any(s.plan_years or s.fact_years for s in specialties)
     read_tables = [sheets[r] for r in (ACTIVITIES, INDICATORS) if r in sheets]
     headless = {i.sheet for i in ctx.issues if i.code == "missing-header"}
@@ -249,6 +251,13 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
                   "В отчёте нет ни одного значения: на листах «" + "», «".join(read_tables)
                   + "» не заполнены ни план, ни факт, на листе «" + c.SHEET_SPECIALTIES
                   + "» нет отметок. Заполните отчёт и направьте его повторно.", sheet=read_tables[0])
+    elif read_tables and title.fields["organisation"] and ctx.report_year is not None and not year_facts \
+            and not headless & set(read_tables):
+        # Targets but not one fact of the report year: nothing of the month would be counted.
+        ctx.error("no-data",
+                  f"В отчёте не заполнено ни одного фактического значения за {ctx.report_year} год "
+                  f"(графы «Факт {ctx.report_year}» на листах «" + "», «".join(read_tables)
+                  + "» пусты). Заполните факт и направьте отчёт повторно.", sheet=read_tables[0])
     submission = Submission(
         file=file,
         path=path,
