@@ -160,23 +160,9 @@ def _minimal_xlsx(dst: Path, sheets: dict[str, bytes], names: list[tuple[str, st
 
 
 def bin_sheet_part(dst: Path, src: Path = XLSX_EXAMPLE) -> Path:
-    """The activities sheet stored as `xl/worksheets/sheet3.bin` (the guard scans only
+    """The activities sheet stored as `xl/worksheets/sheet3.bin` (the guard once scanned only
     .xml/.rels/.vml parts) with a value at XFD1048576."""
-    part = h.sheet_part(src, ACTIVITIES)
-    bin_name = part.rsplit(".", 1)[0] + ".bin"
-    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
-    with zipfile.ZipFile(src) as z:
-        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, data in items:
-            if name == part:
-                name, data = bin_name, data.replace(b"</sheetData>", far)
-            elif name == "xl/_rels/workbook.xml.rels":
-                data = data.replace(part.removeprefix("xl/").encode(), bin_name.removeprefix("xl/").encode())
-            elif name == "[Content_Types].xml":
-                data = data.replace(f'"/{part}"'.encode(), f'"/{bin_name}"'.encode())
-            out.writestr(name, data)
-    return dst
+    return h.with_sheet_part_renamed(src, dst, ACTIVITIES, ".bin")
 
 
 def two_end_records(dst: Path, src: Path = XLSX_EXAMPLE) -> Path:
