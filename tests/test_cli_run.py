@@ -20,30 +20,75 @@ def run(*args, cwd=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
-def test_a_real_folder_gives_the_clean_totals(tmp_path):
-    """Last month's book, Thumbs.db and a lock file in the folder, one report also named directly."""
+def _summary(path):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, read_only=True)["Свод по годам"]
+    return [row for row in ws.iter_rows(values_only=True)]
+
+
+def _mail_folder(tmp_path):
+    """The October example as attachments are saved: a folder per e-mail (two reports both named
+    «отчёт.xlsx»), one e-mail whose attachment was not saved, last month's book, Thumbs.db, a lock
+    file."""
     folder = tmp_path / "почта"
     shutil.copytree(EXAMPLES, folder)
+    for n, name in ((1, "01_spk_2026-10.xlsx"), (2, "02_nit_2026-10.xlsx")):
+        (folder / f"письмо {n}").mkdir()
+        (folder / name).rename(folder / f"письмо {n}" / "отчёт.xlsx")
+    (folder / "письмо 3" / "вложения").mkdir(parents=True)
+    (folder / "письмо 3" / "вложения" / ".DS_Store").write_bytes(b"\0")  # hidden: an empty folder still
     shutil.copy(GOLDEN, folder / "consolidated_2026-09.xlsx")
     (folder / "Thumbs.db").write_bytes(b"\x00" * 64)
-    (folder / "~$01_spk_2026-10.xlsx").write_bytes(b"lock")
+    (folder / "письмо 1" / "~$отчёт.xlsx").write_bytes(b"lock")
+    return folder
+
+
+def test_a_real_folder_gives_the_clean_totals(tmp_path):
+    """Sub-folders shown by their relative paths, last month's book and system files not counted,
+    one report also named directly and read once: the totals of the clean example."""
+    folder = _mail_folder(tmp_path)
     code, out, _ = run("consolidate", folder, folder / "03_keg_2026-10.xlsx", "--period", "2026-10",
                        "-o", tmp_path / "svod.xlsx")
     assert code == 0, out
     assert "consolidated_2026-09.xlsx — пропущен" in out
     assert "Сводная книга cluster_xl — не отчёт организации, пропущена. [own-book]" in out
     assert out.count("03_keg_2026-10.xlsx — принят") == 1  # given twice, read once
+    assert "письмо 1/отчёт.xlsx — принят (Северный политехнический колледж, период 2026-10)" in out
+    assert "письмо 2/отчёт.xlsx — принят (" in out
+    assert "«письмо 3/вложения» — папка без файлов: пропущена. [empty-folder]" in out
     assert "Принято файлов: 7 из 7." in out
     assert out.rstrip().splitlines()[-3:-1] == ["Итог:", "  Учтены отчёты 7 из 7 организаций."]
     clean = tmp_path / "clean.xlsx"
     assert run("consolidate", EXAMPLES, "--period", "2026-10", "-o", clean)[0] == 0
+    assert _summary(tmp_path / "svod.xlsx") == _summary(clean)
+
+
+def test_sub_folders_through_the_library_are_listed_by_relative_path(tmp_path):
     from openpyxl import load_workbook
 
-    def summary(path):
-        ws = load_workbook(path, read_only=True)["Свод по годам"]
-        return [row for row in ws.iter_rows(values_only=True)]
+    folder = _mail_folder(tmp_path)
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "--period", "2026-10",
+                                      "-o", str(tmp_path / "svod.xlsx"), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
 
-    assert summary(tmp_path / "svod.xlsx") == summary(clean)
+    files = {f["file"]: f["status"] for f in json.loads(result.stdout)["files"]}
+    assert files["письмо 1/отчёт.xlsx"] == files["письмо 2/отчёт.xlsx"] == "accepted"
+    assert files["письмо 3/вложения"] == files["письмо 1/~$отчёт.xlsx"] == "skipped"
+    sources = [row[1] for row in load_workbook(tmp_path / "svod.xlsx", read_only=True)["Источники"]
+               .iter_rows(values_only=True) if row and len(row) > 1]
+    assert "письмо 1/отчёт.xlsx" in sources and "письмо 2/отчёт.xlsx" in sources
+
+
+def test_two_folders_with_a_file_of_one_name_are_told_apart(tmp_path):
+    from cluster_xl.run.collect import collect_inputs
+
+    for n in (1, 2):
+        (tmp_path / f"a{n}").mkdir()
+        (tmp_path / f"a{n}" / "отчёт.xlsx").write_bytes(b"x" * n)
+    shown = [i.shown for i in collect_inputs([tmp_path / "a1", tmp_path / "a2"])]
+    assert shown == [(tmp_path / "a1" / "отчёт.xlsx").as_posix(), (tmp_path / "a2" / "отчёт.xlsx").as_posix()]
 
 
 def test_a_period_outside_the_plan_is_a_usage_error():

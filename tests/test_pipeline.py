@@ -89,6 +89,6 @@ def test_the_later_file_of_a_college_replaces_the_earlier(plan, generated_exampl
 def test_collect_inputs_lists_every_file_sorted(tmp_path):
     for name in ("b.xlsx", "a.ods", ".hidden"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in collect_inputs([tmp_path])] == ["a.ods", "b.xlsx"]
+    assert [p.shown for p in collect_inputs([tmp_path])] == ["a.ods", "b.xlsx"]
 
 

@@ -47,10 +47,10 @@ def test_a_worker_crash_rejects_that_file_alone(plan, generated_examples, tmp_pa
     # 40-odd files: chunks of several files, so the culprit has to be found within its chunk.
     folder = mixed_folder(plan, generated_examples, tmp_path, copies=6)
     paths = collect_inputs([folder])
-    victim = paths[17].name
+    victim = paths[17].shown
     monkeypatch.setenv(CRASH_ENV, victim)
     outcomes = process_files(paths, plan, OCT, jobs=2)
-    assert [o.file for o in outcomes] == [p.name for p in paths]
+    assert [o.file for o in outcomes] == [p.shown for p in paths]
     crashed = [o for o in outcomes if any(i.code == "reader-crashed" for i in o.issues)]
     assert [o.file for o in crashed] == [victim]
     assert crashed[0].status == REJECTED and len(crashed[0].issues) == 1
@@ -168,7 +168,7 @@ def test_a_native_abort_is_a_crash_and_prints_nothing(capfd):
 
 def test_jobs_1_still_reads_in_a_worker(plan, generated_examples, monkeypatch):
     seen = []
-    monkeypatch.setattr(sandbox, "process_file", lambda path, *a: seen.append(path) or os.getpid())
+    monkeypatch.setattr(sandbox, "process_file", lambda path, *a, **k: seen.append(path) or os.getpid())
     pids = process_files(sorted(generated_examples.iterdir())[:3], plan, OCT, jobs=1)
     assert seen == [] and len(set(pids)) == 1 and pids[0] != os.getpid()
 
@@ -180,12 +180,12 @@ def test_a_file_that_hangs_is_tried_twice_then_rejected_and_the_rest_are_read(
     tries = tmp_path / "tries"
     real = sandbox.process_file
 
-    def slow_on_victim(path, *args):
+    def slow_on_victim(path, *args, **kw):
         if path == victim:
             with open(tries, "a") as f:
                 f.write("x")
             time.sleep(60)
-        return real(path, *args)
+        return real(path, *args, **kw)
 
     monkeypatch.setattr(sandbox, "process_file", slow_on_victim)
     outcomes = process_files(paths, plan, OCT, jobs=2, limits=Limits(seconds=2))
@@ -197,7 +197,7 @@ def test_a_file_that_hangs_is_tried_twice_then_rejected_and_the_rest_are_read(
 
 
 def test_a_bug_in_a_worker_prints_no_traceback(plan, generated_examples, monkeypatch, capfd):
-    def broken(path, *args):
+    def broken(path, *args, **kw):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(sandbox, "process_file", broken)

@@ -84,8 +84,10 @@ CODES: tuple[Code, ...] = (
          "(`Thumbs.db`, `desktop.ini`): skipped, not counted among the files received", _FILE),
     Code("own-book", "warning", "a consolidated book of cluster_xl (this month's or last month's) in the "
          "input folder: skipped, not counted", _FILE),
-    Code("not-a-regular-file", "warning", "a pipe, a device, a folder, a dangling link or a link leading out "
-         "of its folder: listed and skipped, never read", _FILE),
+    Code("not-a-regular-file", "warning", "a pipe, a device, a link to a folder, a dangling link, a link leading "
+         "out of its folder or a folder nested deeper than eight levels: listed and skipped, never read", _FILE),
+    Code("empty-folder", "warning", "a sub-folder of the input folder with no files in it (an e-mail whose "
+         "attachment was not saved): listed, not counted among the files received", _FILE),
     Code("implausible-date", "warning", "the fill date on the title sheet is unreadable or outside the run's "
          "window (the report month to three months after it): it cannot make the file the latest", _FILE),
     Code("not-a-spreadsheet", "warning", "not a spreadsheet by its extension, skipped", _FILE),

@@ -291,14 +291,15 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     files = collect_inputs(inputs)
     if not files:
         raise click.UsageError("В указанных папках нет файлов для свода.")
-    _distinct_output(output, [*files, previous_path, plan_path])
-    _distinct_output(output.with_suffix(".pdf") if as_pdf else None, [*files, previous_path, plan_path])
+    given = [*(f.path for f in files), previous_path, plan_path]
+    _distinct_output(output, given)
+    _distinct_output(output.with_suffix(".pdf") if as_pdf else None, given)
     plan = load(plan_path)
     _period_of_plan(period, plan)
     formed_on = _date_near(formed_on, period)
     with click.progressbar(length=len(files), label="Чтение файлов", file=sys.stderr,
                            show_pos=True) as bar:
-        report = build_report(plan, inputs, period, strict=strict, generated_on=formed_on,
+        report = build_report(plan, files, period, strict=strict, generated_on=formed_on,
                               progress=lambda _: bar.update(1), jobs=jobs or default_jobs())
     _phase("Свод")
     from ..writing.workbook import write_report  # pandas: after the worker processes have been started

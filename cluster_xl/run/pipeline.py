@@ -11,19 +11,19 @@ from ..consolidation.report import Report
 from ..core.model import Period
 from ..core.version import __version__
 from ..plan.model import Plan
-from .collect import collect_inputs
+from .collect import Input, collect_inputs
 from .policy import document_date, missing_colleges, resolve_duplicates
 from .sandbox import process_files
 
 
 def build_report(
     plan: Plan,
-    inputs: Iterable[str | Path],
+    inputs: Iterable[str | Path | Input],
     period: Period,
     *,
     strict: bool = False,
     generated_on: date | None = None,
-    progress: Callable[[Path], None] | None = None,
+    progress: Callable[[Input], None] | None = None,
     jobs: int = 1,
 ) -> Report:
     """The whole monthly job without writing anything.

@@ -21,19 +21,24 @@ from ..reading.contract import SHEET_TITLE
 from .collect import sha256, skip_reason
 
 
-def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = False) -> FileOutcome:
-    """Read and check one file; never raises for what the file contains."""
+def process_file(path: Path, plan: Plan, period: Period | None, strict: bool = False,
+                 shown: str | None = None) -> FileOutcome:
+    """Read and check one file; never raises for what the file contains.
+
+    shown: the name a person sees (its path relative to the folder given); the file's
+    own name when not given."""
     from ..reading.reader import read_submission  # the reader pulls in calamine: import where used
 
-    skip = skip_reason(path)
+    shown = shown or path.name
+    skip = skip_reason(path, shown)
     if skip is not None:
-        return FileOutcome(path, path.name, sha256(path), SKIPPED, None, "", None, None, (skip,))
-    result = read_submission(path, plan)
+        return FileOutcome(path, shown, sha256(path), SKIPPED, None, "", None, None, (skip,))
+    result = read_submission(path, plan, display_name=shown)
     issues = list(result.issues)
     sub = result.submission
     if sub is None:
         own = issues and all(i.code == "own-book" for i in issues)  # not a report: listed, not judged
-        return FileOutcome(path, path.name, sha256(path), SKIPPED if own else REJECTED, None, "", None, None,
+        return FileOutcome(path, shown, sha256(path), SKIPPED if own else REJECTED, None, "", None, None,
                            tuple(issues))
     issues += check_submission(sub, plan, period)
     issues += _date_issues(sub, period or sub.period)

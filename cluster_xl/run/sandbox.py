@@ -42,7 +42,7 @@ from typing import Callable, Sequence
 from ..core.issues import error
 from ..core.model import REJECTED, FileOutcome, PackedEntries, Period
 from ..plan.model import Plan
-from .collect import sha256
+from .collect import Input, sha256
 from .policy import process_file
 
 # Test hook: a worker given a file of this name dies as a native crash would.
@@ -94,10 +94,11 @@ def default_jobs() -> int:
 # -- college files ----------------------------------------------------------------
 
 
-def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, strict: bool = False, *,
+def process_files(paths: Sequence[Path | Input], plan: Plan, period: Period | None, strict: bool = False, *,
                   jobs: int | None = None, lean: bool = False, limits: Limits | None = None,
-                  progress: Callable[[Path], None] | None = None) -> list[FileOutcome]:
-    """`process_file` for every path, in input order, on `jobs` sandboxed workers.
+                  progress: Callable[[Input], None] | None = None) -> list[FileOutcome]:
+    """`process_file` for every path (or `Input`: a path and the name shown for it), in input
+    order, on `jobs` sandboxed workers.
 
     lean: keep the entries as columns (`PackedEntries`) and drop what only the
     per-file checks needed (every template cell's address, the units and issued
@@ -106,17 +107,18 @@ def process_files(paths: Sequence[Path], plan: Plan, period: Period | None, stri
     """
     if not paths:
         return []
+    inputs = [p if isinstance(p, Input) else Input(Path(p), Path(p).name) for p in paths]
     jobs = default_jobs() if jobs is None else max(1, jobs)
     limits = limits or Limits.from_env()
     task = (_read_file, (plan, period, strict, lean))
-    return _Pool(task, limits, min(jobs, len(paths))).run(list(paths), progress)
+    return _Pool(task, limits, min(jobs, len(inputs))).run(inputs, progress)
 
 
-def _read_file(path: Path, plan: Plan, period: Period | None, strict: bool, lean: bool) -> FileOutcome:
+def _read_file(item: Input, plan: Plan, period: Period | None, strict: bool, lean: bool) -> FileOutcome:
     crash_on = os.environ.get(CRASH_ENV)
-    if crash_on and path.name == crash_on:
+    if crash_on and item.path.name == crash_on:
         os._exit(70)  # as abruptly as a native abort: no cleanup, no answer
-    outcome = process_file(path, plan, period, strict)
+    outcome = process_file(item.path, plan, period, strict, shown=item.shown)
     return _slim(outcome) if lean else outcome
 
 
@@ -137,14 +139,14 @@ def failure_phrase(kind: str, detail: str, limits: Limits) -> str:
     return f"программа чтения аварийно завершилась на этом файле ({detail})"
 
 
-def rejected(path: Path, kind: str, detail: str, limits: Limits) -> FileOutcome:
+def rejected(item: Input, kind: str, detail: str, limits: Limits) -> FileOutcome:
     """The outcome of a file whose reading killed or stalled its worker, twice."""
     issue = error("reader-crashed",
-                  f"Файл «{path.name}» не удалось прочитать: {failure_phrase(kind, detail, limits)}. "
+                  f"Файл «{item.shown}» не удалось прочитать: {failure_phrase(kind, detail, limits)}. "
                   "Файл, вероятно, повреждён или составлен так, что его нельзя безопасно прочитать. "
                   "Откройте его в табличном редакторе, сохраните заново в формате .xlsx и направьте "
-                  "повторно.", file=path.name)
-    return FileOutcome(path, path.name, sha256(path), REJECTED, None, "", None, None, (issue,))
+                  "повторно.", file=item.shown)
+    return FileOutcome(item.path, item.shown, sha256(item.path), REJECTED, None, "", None, None, (issue,))
 
 
 # -- one call ------------------------------------------------------------------------
