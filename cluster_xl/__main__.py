@@ -1,4 +1,4 @@
 """`python -m cluster_xl`: the command line, as `cluster-xl`."""
-from .face.cli import main
+from .face.entry import main
 
 main()

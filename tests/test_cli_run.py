@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from cluster_xl.face.cli import cli
@@ -164,3 +165,106 @@ def test_check_without_a_period_takes_the_files_own():
     assert ("В файле указан отчётный период сентябрь 2026 г. (2026-09), а отчёт ожидается за октябрь "
             "2026 г. (2026-10). [wrong-period]") in out
     assert "сводится" not in out
+
+
+# -- 4. exit codes and interruptions -------------------------------------------------
+
+
+def _fake_soffice(folder, body):
+    """A `soffice` on PATH that records its profile folder and pid, then does `body`."""
+    bin_ = folder / "bin"
+    bin_.mkdir()
+    script = bin_ / "soffice"
+    script.write_text("#!/bin/sh\n"
+                      f"for a in \"$@\"; do case $a in -env:UserInstallation=file://*) "
+                      f"echo \"${{a#-env:UserInstallation=file://}}\" > '{folder}/profile';; esac; done\n"
+                      f"echo $$ > '{folder}/pid'\n{body}\n")
+    script.chmod(0o755)
+    import os
+
+    return {**os.environ, "PATH": f"{bin_}:{os.environ['PATH']}"}
+
+
+def test_a_failed_pdf_removes_the_stale_one_and_json_says_why(tmp_path):
+    env = _fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2; exit 1")
+    out = tmp_path / "svod.xlsx"
+    out.with_suffix(".pdf").write_bytes(b"%PDF-1.4 last month")
+    proc = subprocess.run([sys.executable, "-m", "cluster_xl", "consolidate", str(EXAMPLES), "--period",
+                           "2026-10", "-o", str(out), "--pdf", "--json"], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 1
+    import json
+
+    answer = json.loads(proc.stdout)
+    assert answer["pdf"] is None
+    assert answer["pdf_error"] == (
+        "PDF не записан: LibreOffice завершился с ошибкой (Error: source file could not be loaded). "
+        f"Прежний файл «{out.with_suffix('.pdf')}» удалён: он составлен не по этой сводной книге.")
+    assert answer["pdf_error"] in proc.stderr
+    assert not out.with_suffix(".pdf").exists() and out.exists()
+
+
+def test_ctrl_c_during_the_pdf_ends_libreoffice_and_names_what_was_written(tmp_path):
+    import os
+    import signal
+    import time
+
+    env = _fake_soffice(tmp_path, "exec sleep 120")
+    out = tmp_path / "svod.xlsx"
+    out.with_suffix(".pdf").write_bytes(b"%PDF-1.4 last month")
+    proc = subprocess.Popen([sys.executable, "-m", "cluster_xl", "consolidate", str(EXAMPLES), "--period",
+                             "2026-10", "-o", str(out), "--pdf"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int((tmp_path / "pid").read_text())
+    profile = tmp_path.joinpath("profile").read_text().strip()
+    assert os.path.isdir(profile)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().splitlines()[-1] == f"Прервано. Уже записаны: «{out}»."
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the converter is gone
+    assert not os.path.exists(profile)  # and its throw-away profile with it
+    assert not out.with_suffix(".pdf").exists()  # last month's PDF does not sit beside this book
+
+
+def test_ctrl_c_while_the_program_is_still_starting_prints_no_traceback():
+    """SIGINT as click is being imported (the first fraction of a second): «Прервано.», 130."""
+    probe = ("import os, signal, sys\n"
+             "import cluster_xl.face.entry as entry\n"
+             "class Trip:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'click':\n"
+             "            os.kill(os.getpid(), signal.SIGINT)\n"
+             "        return None\n"
+             "sys.meta_path.insert(0, Trip())\n"
+             "entry.main(['--version'])\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "Прервано. Файлы не записаны.\n")
+
+
+def test_the_interruption_message_names_what_was_written(tmp_path):
+    from cluster_xl.face import cli as face
+
+    face._WRITTEN.clear()
+    assert face._interrupted("Прервано.") == "Прервано. Файлы не записаны."
+    face._written(tmp_path / "a.xlsx")
+    assert face._interrupted("Прервано.") == f"Прервано. Уже записаны: «{tmp_path / 'a.xlsx'}»."
+    face._WRITTEN.clear()
+
+
+def test_a_failed_pdf_through_the_library_entry(tmp_path, monkeypatch):
+    env = _fake_soffice(tmp_path, "exit 3")
+    monkeypatch.setenv("PATH", env["PATH"])
+    out = tmp_path / "svod.xlsx"
+    out.with_suffix(".pdf").write_bytes(b"%PDF-1.4 last month")
+    result = CliRunner().invoke(cli, ["consolidate", str(EXAMPLES), "--period", "2026-10", "-o", str(out),
+                                      "--pdf"])
+    assert result.exit_code == 1 and not out.with_suffix(".pdf").exists()
+    assert ("PDF не записан: LibreOffice завершился с ошибкой (причина не сообщена). Прежний файл "
+            f"«{out.with_suffix('.pdf')}» удалён: он составлен не по этой сводной книге.") in result.output
+    assert result.output.rstrip().splitlines()[-3] == "Итог:"

@@ -1,4 +1,5 @@
-"""Outputs appear complete or not at all: build into a temp file beside the target, then rename."""
+"""Outputs appear complete or not at all: build into a temp file beside the target, then rename;
+and an operating system's error in Russian words."""
 
 from __future__ import annotations
 
@@ -28,3 +29,21 @@ def write_atomically(path: str | Path, build: Callable[[str], None]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+_ERRNO_RU = {
+    "ENOSPC": "на диске нет места", "EDQUOT": "исчерпана квота диска", "EACCES": "нет прав доступа",
+    "EPERM": "нет прав доступа", "EROFS": "файловая система доступна только для чтения",
+    "ENOENT": "файл или папка не существует", "ENOTDIR": "путь не ведёт в папку", "EISDIR": "это папка",
+    "ENAMETOOLONG": "слишком длинное имя файла", "EIO": "ошибка ввода-вывода",
+    "ENOEXEC": "файл программы повреждён", "ENOMEM": "не хватает памяти", "EMFILE": "открыто слишком много файлов",
+    "ETXTBSY": "файл занят другой программой", "EBUSY": "файл занят другой программой",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Russian words, never the English errno text."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _ERRNO_RU.get(name, f"ошибка операционной системы{f' ({name})' if name else ''}")

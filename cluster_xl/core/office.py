@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .files import os_reason
+
 # A fresh profile that formats numbers as in Russia; the rest stays LibreOffice's default.
 RU_LOCALE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -59,7 +61,7 @@ def convert(source: Path, fmt: str, outdir: Path, *, timeout: float, russian: bo
             child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         except OSError as exc:
-            raise OfficeError(f"LibreOffice не запустился ({exc.strerror or exc})") from None
+            raise OfficeError(f"LibreOffice не запустился ({os_reason(exc)})") from None
         try:
             out, err = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

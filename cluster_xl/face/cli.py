@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from ..core.files import os_reason
 from ..core.model import Period, parse_date, parse_period
 from ..core.text import printable
 from ..core.version import __version__
@@ -249,8 +250,9 @@ def _annotate(path: Path, issues, out: Path) -> bool:
         click.echo(printable(f"Копия с пометками не записана: {exc}"), err=True)
         return False
     except OSError as exc:
-        click.echo(printable(f"Копия с пометками не записана: {os_reason(exc, out)}"), err=True)
+        click.echo(printable(f"Копия с пометками не записана: {os_reason(exc)}"), err=True)
         return False
+    _written(out)
     click.echo(printable(f"Копия файла с пометками записана: {out}"), err=True)
     return True
 
@@ -319,14 +321,15 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
         click.echo(printable(f"Сводная книга записана: {output}. Принято файлов: {accepted} из {received}."))
     if as_pdf:
         _phase("PDF")
-    pdf_written = not as_pdf or _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json)
+    pdf_failed = _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json) if as_pdf else None
     if as_json:
-        pdf = {"pdf": str(output.with_suffix(".pdf")) if pdf_written else None} if as_pdf else {}
+        pdf = {"pdf": None if pdf_failed else str(output.with_suffix(".pdf")),
+               "pdf_error": pdf_failed} if as_pdf else {}
         click.echo(json_report(outcomes, findings, period=str(period), output=str(output), **pdf))
     else:
         click.echo(summary_block(outcomes, findings))  # the last thing printed
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
-    if failed or (strict and report.issues) or not pdf_written:
+    if failed or (strict and report.issues) or pdf_failed:
         raise Problems()
 
 
@@ -406,39 +409,57 @@ class _writing:
         return self
 
     def __exit__(self, kind, exc, tb):
+        if exc is None:
+            _written(self.path)
         if isinstance(exc, OSError):
             raise click.ClickException(printable(f"Файл «{self.path}» не записан: "
-                                                 f"{os_reason(exc, self.path)}.")) from None
+                                                 f"{os_reason(exc)}.")) from None
         return False
 
 
-_ERRNO_RU = {
-    "ENOSPC": "на диске нет места", "EDQUOT": "исчерпана квота диска", "EACCES": "нет прав на запись",
-    "EPERM": "нет прав на запись", "EROFS": "файловая система доступна только для чтения",
-    "ENOENT": "папка не существует", "ENOTDIR": "путь не ведёт в папку", "EISDIR": "это папка",
-    "ENAMETOOLONG": "слишком длинное имя файла", "EIO": "ошибка ввода-вывода",
-}
+def _write_pdf(report, path: Path, quiet: bool) -> str | None:
+    """The PDF beside the workbook; None when written, else why not (printed on stderr).
 
-
-def os_reason(exc: OSError, path: Path) -> str:
-    """An operating-system error in Russian words (never the English errno text)."""
-    import errno
-
-    name = errno.errorcode.get(exc.errno or 0, "")
-    return _ERRNO_RU.get(name, f"ошибка операционной системы{f' ({name})' if name else ''}")
-
-
-def _write_pdf(report, path: Path, quiet: bool) -> bool:
-    """The PDF beside the workbook; a missing LibreOffice is a message, not a traceback."""
+    A PDF of that name left from an earlier run would sit beside a newer workbook and
+    be signed for it: when this one is not written (LibreOffice missing or failing, the
+    run interrupted), the old one is removed, and the message says so."""
     from ..writing.pdf import PdfError, write_pdf
 
     try:
         write_pdf(report, path)
     except PdfError as exc:
-        click.echo(printable(str(exc)), err=True)
-        return False
+        reason = str(exc) + _remove_stale(path)
+        click.echo(printable(reason), err=True)
+        return reason
+    except BaseException:
+        _remove_stale(path)
+        raise
+    _written(path)
     click.echo(printable(f"PDF записан: {path}"), err=quiet)
-    return True
+    return None
+
+
+def _remove_stale(path: Path) -> str:
+    try:
+        if not path.is_symlink() and path.is_file():
+            path.unlink()
+            return f" Прежний файл «{path}» удалён: он составлен не по этой сводной книге."
+    except OSError as exc:
+        return f" Прежний файл «{path}» не удалён ({os_reason(exc)}): он составлен не по этой сводной книге."
+    return ""
+
+
+_WRITTEN: list[Path] = []  # what this run has written, named if it is interrupted
+
+
+def _written(path: Path) -> None:
+    _WRITTEN.append(Path(path))
+
+
+def _interrupted(head: str) -> str:
+    if not _WRITTEN:
+        return f"{head} Файлы не записаны."
+    return f"{head} Уже записаны: " + ", ".join(f"«{p}»" for p in _WRITTEN) + "."
 
 
 class _Terminated(BaseException):
@@ -454,6 +475,7 @@ def main(argv=None) -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _WRITTEN.clear()
     try:
         cli.main(args=argv, prog_name="cluster-xl", standalone_mode=False)
     except Problems:
@@ -461,10 +483,10 @@ def main(argv=None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("Прервано.", err=True)
+        click.echo(printable(_interrupted("Прервано.")), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except _Terminated:
-        click.echo("Прервано (получен сигнал завершения).", err=True)
+        click.echo(printable(_interrupted("Прервано (получен сигнал завершения).")), err=True)
         sys.exit(EXIT_TERMINATED)
     except click.ClickException as exc:
         exc.message = printable(exc.message)

@@ -97,6 +97,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping, NamedTuple
 
+from ..core.files import os_reason
 from ..core.text import a1
 from ..core.numbers import format_ru as _n  # «1 000 000», as in every other message
 
@@ -162,7 +163,7 @@ def _read_bounded(path: Path) -> bytes:
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise Refusal(UNREADABLE, f"файл недоступен ({exc.strerror or exc})") from None
+        raise Refusal(UNREADABLE, f"файл недоступен ({os_reason(exc)})") from None
     # A FIFO or a device never ends: reading one would hang the run.
     if not stat.S_ISREG(st.st_mode):
         raise Refusal(UNREADABLE, "это не обычный файл (папка, устройство или канал)")
@@ -176,7 +177,7 @@ def _read_bounded(path: Path) -> bytes:
             if len(data) > st.st_size:  # it did: the rest, still within the limit
                 data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
-        raise Refusal(UNREADABLE, f"файл недоступен ({exc.strerror or exc})") from None
+        raise Refusal(UNREADABLE, f"файл недоступен ({os_reason(exc)})") from None
     return data
 
 

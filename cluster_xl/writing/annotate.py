@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..reading import guard
-from ..core.files import write_atomically
+from ..core.files import os_reason, write_atomically
 from ..core.office import OfficeError, convert, soffice
 from ..core.issues import Issue
 
@@ -39,7 +39,8 @@ FORMULAS_NOTE = ("Формулы файла в этой копии замене�
 
 
 class AnnotateError(Exception):
-    """The copy cannot be made; the message says why, in Russian."""
+    """The copy cannot be made; the message says why, in Russian, as the continuation of
+    «Копия с пометками не записана: …» (so it begins in lower case)."""
 
 
 def annotate(path: str | Path, issues: Sequence[Issue], out: str | Path) -> Path:
@@ -49,7 +50,7 @@ def annotate(path: str | Path, issues: Sequence[Issue], out: str | Path) -> Path
     try:
         kind = guard.inspect(path).kind
     except guard.Refusal as refusal:
-        raise AnnotateError(f"Файл «{path.name}» не прочитан ({refusal.reason}), "
+        raise AnnotateError(f"файл «{path.name}» не прочитан ({refusal.reason}), "
                             "поэтому пометки в него внести нельзя.") from None
     with tempfile.TemporaryDirectory(prefix="cluster_xl_annotate_") as tmp:
         source = path if kind == guard.XLSX else _convert_to_xlsx(path, Path(tmp))
@@ -69,13 +70,13 @@ def _check_target(path: Path, out: Path) -> None:
         raise AnnotateError(f"«{out.name}»: для файла «{path.name}» копия с пометками "
                             f"записывается с расширением {expected}.")
     if out.exists() and path.exists() and os.path.samefile(out, path):
-        raise AnnotateError("Копия с пометками не может заменить проверяемый файл: "
+        raise AnnotateError("она не может заменить проверяемый файл: "
                             "укажите другое имя файла.")
 
 
 def _convert_to_xlsx(path: Path, folder: Path) -> Path:
     if soffice() is None:
-        raise AnnotateError(f"Пометки вносятся в книги .xlsx и .xlsm, а файл «{path.name}» — в другом "
+        raise AnnotateError(f"пометки вносятся в книги .xlsx и .xlsm, а файл «{path.name}» — в другом "
                             "формате. Сохраните его в формате .xlsx и повторите проверку "
                             "(или установите LibreOffice для автоматического преобразования).")
     # A copy under a plain name: LibreOffice never sees, let alone rewrites, the input.
@@ -84,7 +85,7 @@ def _convert_to_xlsx(path: Path, folder: Path) -> Path:
     try:
         return convert(copy, "xlsx", folder / "out", timeout=CONVERT_TIMEOUT)
     except OfficeError as exc:
-        raise AnnotateError(f"Файл «{path.name}» не удалось преобразовать в .xlsx ({exc}).") from None
+        raise AnnotateError(f"файл «{path.name}» не удалось преобразовать в .xlsx ({exc}).") from None
 
 
 def _load(source: Path, macros: bool):
@@ -94,7 +95,7 @@ def _load(source: Path, macros: bool):
         # data_only: formulas come as the values the college's program computed (no live calls).
         return openpyxl.load_workbook(source, keep_vba=macros, keep_links=False, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any damage: a message, not a traceback
-        raise AnnotateError(f"Книгу не удалось открыть для пометок ({type(exc).__name__}: {exc}).") from None
+        raise AnnotateError(f"книгу не удалось открыть для пометок ({type(exc).__name__}: {exc}).") from None
 
 
 # -- marks -------------------------------------------------------------------
@@ -183,4 +184,4 @@ def _save_atomically(book, out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(out, book.save)
     except OSError as exc:  # a read-only folder or a full disk is the path's fault, not a bug
-        raise AnnotateError(f"не удалось записать файл «{out}» ({exc.strerror or exc}).") from None
+        raise AnnotateError(f"не удалось записать файл «{out}» ({os_reason(exc)}).") from None

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..core.files import write_atomically
+from ..core.files import os_reason, write_atomically
 from ..core.office import OfficeError, convert, soffice
 from ..consolidation.report import Report
 from ..core.names import DOCUMENT_SHEETS
@@ -45,5 +45,5 @@ def write_pdf(report: Report, path: str | Path) -> Path:
             write_atomically(path, lambda tmp: shutil.copyfile(produced, tmp))
         except OSError as exc:  # a read-only folder or a full disk is the path's fault, not a bug
             raise PdfError(f"PDF не записан: не удалось записать файл «{path}» "
-                           f"({exc.strerror or exc}).") from None
+                           f"({os_reason(exc)}).") from None
     return path
