@@ -268,3 +268,66 @@ def test_a_failed_pdf_through_the_library_entry(tmp_path, monkeypatch):
     assert ("PDF не записан: LibreOffice завершился с ошибкой (причина не сообщена). Прежний файл "
             f"«{out.with_suffix('.pdf')}» удалён: он составлен не по этой сводной книге.") in result.output
     assert result.output.rstrip().splitlines()[-3] == "Итог:"
+
+
+# -- 6. Russian to the last word ---------------------------------------------------
+
+
+def _broken_inputs(tmp_path):
+    (tmp_path / "plan.json").write_text("{bad", encoding="utf-8")
+    (tmp_path / "plan.xlsx").write_bytes(b"notzip")
+    (tmp_path / "prev.xlsx").write_bytes(b"PK\x03\x04garbage")
+    return tmp_path
+
+
+FAILURES = [
+    (["consolidate", "{ex}", "--period", "2026-10", "--plan", "{t}/plan.json", "-o", "{t}/o.xlsx"], 1,
+     "Ошибка: Файл плана «plan.json» не прочитан: ошибка JSON в строке 1, позиции 2."),
+    (["consolidate", "{ex}", "--period", "2026-10", "--plan", "{t}/plan.xlsx", "-o", "{t}/o.xlsx"], 1,
+     "Ошибка: Файл плана «plan.xlsx» не прочитан: формат файла не распознан: это не книга Excel "
+     "(.xlsx, .xls) и не OpenDocument (.ods)."),
+    (["consolidate", "{ex}", "--period", "2026-10", "--previous", "{t}/prev.xlsx", "-o", "{t}/o.xlsx"], 1,
+     "Сводную книгу прошлого месяца «prev.xlsx» не удалось прочитать (архив повреждён или передан не "
+     "полностью)"),
+    (["consolidate", "{ex}", "--period", "2026-10", "--jobs", "abc"], 2,
+     "Ошибка: Недопустимое значение '--jobs': «abc» — не целое число."),
+    (["consolidate", "{ex}", "--perio", "2026-10"], 2,
+     "Ошибка: Нет параметра '--perio'. (Возможно, имелось в виду одно из: '--period', '--previous'.)"),
+    (["consolidate"], 2, "Ошибка: Не указан аргумент 'ПАПКА_ИЛИ_ФАЙЛ...'."),
+    (["plan", "export", "{t}/нет/p.xlsx"], 1, "Ошибка: Папка «{t}/нет» для записи «p.xlsx» не существует."),
+    (["check", "{ex}/01_spk_2026-10.xlsx", "--annotate", "{ex}/01_spk_2026-10.xlsx"], 2,
+     "«{ex}/01_spk_2026-10.xlsx» — это входной файл команды"),
+]
+
+
+def _english(text: str, allowed: str) -> list[str]:
+    """Words in Latin letters that are not a path, an option, a code, a format or a program name."""
+    import re
+
+    for token in allowed.split():
+        text = text.replace(token, " ")
+    text = re.sub(r"«[^»]*»|'[^']*'|\[[a-z-]+\]|--?[a-z-]+|\S+\.(?:xlsx|xlsm|xls|ods|json)\b|\.[a-z]{3,4}\b"
+                  r"|\S*/\S*", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text)
+            if w not in {"Excel", "OpenDocument", "JSON", "LibreOffice", "cluster", "xl", "help",
+                         "consolidate", "check", "template", "plan", "export"}]
+
+
+def _fill(args, tmp_path):
+    return [a.format(ex=EXAMPLES, t=tmp_path) for a in args]
+
+
+@pytest.mark.parametrize("args, code, words", FAILURES, ids=[" ".join(a[:1] + a[-2:]) for a, _, _ in FAILURES])
+def test_failures_speak_russian_once(tmp_path, args, code, words):
+    t = _broken_inputs(tmp_path)
+    args = _fill(args, t)
+    rc, out, err = run(*args)
+    seen = out + err
+    assert rc == code, seen
+    assert _fill([words], t)[0] in seen
+    assert "Traceback" not in seen
+    assert not _english(seen, str(EXAMPLES) + " " + str(t)), seen
+    for doubled in ("Ошибка: Ошибка", "не записана: Копия", "не записан: Файл", "не прочитан: Файл"):
+        assert doubled not in seen
+    result = CliRunner().invoke(cli, args)  # the same through the library entry
+    assert result.exit_code == code and _fill([words], t)[0] in result.output
