@@ -175,3 +175,32 @@ def test_libreoffice_opens_the_copy_with_the_comments(plan, broken, tmp_path):
     title = openpyxl.load_workbook(from_ods)[c.SHEET_TITLE]
     cell = ods_issues[0].cell
     assert "В файле указан отчётный период" in title[cell].comment.text
+
+
+def test_the_notes_sheet_is_sorted_linked_and_tall_enough(plan, generated_examples, tmp_path):
+    """Lines in book order (sheet, then row, then column) whatever order the checks found them
+    in; each line's cell a link inside the book to the cell it names; each row as tall as its
+    wrapped message needs (counted by hand here: characters per line of a 90-wide column)."""
+    path = tmp_path / "x.xlsx"
+    shutil.copy(generated_examples / "02_nit_2026-10.xlsx", path)
+    ws = openpyxl.load_workbook(path)[ACT]
+    a, b = cell_of(ws, "1.1.1", "Факт 2026"), cell_of(ws, "2.1.1", "План 2027")
+    long = "Очень длинное сообщение, " * 30
+    issues = [error("negative-number", "второе", sheet=ACT, cell=b),
+              error("missing-title-field", long, sheet=c.SHEET_TITLE, cell="B6"),
+              error("negative-number", "первое", sheet=ACT, cell=a),
+              error("template-version", "без ячейки")]
+    out = annotate(path, issues, tmp_path / "marked.xlsx")
+    notes = openpyxl.load_workbook(out)[NOTES_SHEET]
+    listed = [(notes.cell(r, 4).value, notes.cell(r, 5).value, notes.cell(r, 6).value) for r in range(5, 9)]
+    assert listed == [(None, None, "без ячейки"), (c.SHEET_TITLE, "B6", long), (ACT, a, "первое"),
+                      (ACT, b, "второе")]
+    for r, (sheet, ref, _) in zip(range(5, 9), listed):
+        link = notes.cell(r, 5).hyperlink
+        if ref is None:
+            assert link is None
+        else:
+            assert link.location == f"'{sheet}'!{ref}" and not link.target  # inside the book only
+    lines_needed = -(-len(long) // 95)  # about 1.05 characters per width unit of a 90-wide column
+    assert notes.row_dimensions[6].height >= 15 * lines_needed * 0.8
+    assert notes.row_dimensions[7].height <= 20  # one line stays one line

@@ -203,3 +203,43 @@ def test_template_command_issues_a_colleges_targets_from_its_report(generated_ex
     assert issued.issued == plan_values(original) == plan_values(issued)
     assert issued.organisation == "Нефтегорский индустриальный техникум"
     assert not [e for e in issued.entries if e.measure == "fact"]
+
+
+def test_an_issued_template_carries_the_specialties_and_the_contacts(generated_examples, tmp_path):
+    """Specialties with their «План» marks (targets), not their «Факт» marks (the month's own);
+    the responsible person, position, phone and e-mail as the college typed them."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from cluster_xl.face.cli import cli
+    from cluster_xl.reading import contract as c
+    from cluster_xl.reading.reader import read_submission
+
+    source = generated_examples / "03_keg_2026-10.xlsx"
+    out = tmp_path / "next.xlsx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(out), "--targets-from", str(source),
+                                      "--period", "2026-11"])
+    assert result.exit_code == 0, result.output
+    # read back by hand, as a person looks at the sheet: code, name, then marks under «План»/«Факт»
+    wb_src, wb_out = load_workbook(source), load_workbook(out)
+
+    def specialties(wb, measure_word):
+        ws = wb[c.SHEET_SPECIALTIES]
+        header = [cell.value for cell in ws[3]]
+        cols = [n for n, h in enumerate(header) if isinstance(h, str) and h.startswith(measure_word)]
+        return {(row[0].value, row[1].value, tuple(row[k].value for k in cols))
+                for row in ws.iter_rows(min_row=4) if row[0].value}
+
+    assert specialties(wb_out, "План") == specialties(wb_src, "План") != set()
+    assert {marks for _, _, marks in specialties(wb_out, "Факт")} == {(None,) * len(PLAN.years)}
+
+    def contacts(wb):
+        ws = wb[c.SHEET_TITLE]
+        return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 4 + len(c.TITLE_FIELDS))}
+
+    for field in ("Ответственное лицо (ФИО)", "Должность", "Телефон", "Электронная почта"):
+        assert contacts(wb_out)[field] == contacts(wb_src)[field] and contacts(wb_out)[field]
+    assert contacts(wb_out)["Отчётный период (ГГГГ-ММ)"] == "2026-11"
+    assert contacts(wb_out)["Дата заполнения"] is None  # this month's, not last month's
+    issued = read_submission(out, PLAN).submission
+    assert {s.code for s in issued.specialties} == {s.code for s in read_submission(source, PLAN).submission.specialties}

@@ -256,6 +256,23 @@ def test_utf16_parts_are_scanned_too():
     assert book.sheets[0].cells >= 2000 * 702
 
 
+def test_formulas_only_in_the_self_check_keep_the_fast_path_and_elsewhere_are_walked(tmp_path):
+    """The example .ods: formulas in «Проверка» and in the validations only, so its tables are
+    bounded row by row; a formula without a value in a data table, or a table smuggled inside
+    «Проверка», sends it to the walk, which finds the cell."""
+    content = zipfile.ZipFile(ODS).read("content.xml")
+    assert b"formula" in content and guard._formulas_only_where_unread(content)
+    assert guard._ods_bound(content) is not None
+    text = content.decode()
+    at = text.index('table:name="Проверка"')
+    at = text.index(">", at) + 1
+    smuggled = (text[:at] + '<table:table table:name="Мероприятия"><table:table-row><table:table-cell '
+                'table:formula="of:=1"/></table:table-row></table:table>' + text[at:]).encode()
+    assert not guard._formulas_only_where_unread(smuggled) and guard._ods_bound(smuggled) is None
+    data_formula = content.replace(b'<table:table table:name="\xd0\x9c', b'<!--formula--><table:table table:name="\xd0\x9c', 1)
+    assert not guard._formulas_only_where_unread(data_formula)
+
+
 def test_formula_location_in_the_walk():
     sheet = guard._walk_xlsx_sheet("s", b'<row r="4"><c r="D4"><f>A1</f><v></v></c>'
                                         b'<c r="E4"><f>A1</f><v>3</v></c></row>')
@@ -266,8 +283,8 @@ def test_ods_formula_without_a_value_is_reported_at_its_cell(tmp_path):
     """An .ods written by a program that does not compute: table:formula, no value."""
     def edit(d: bytes) -> bytes:
         text = d.decode()
-        cell = re.search(r'<table:table-cell[^>]*office:value-type="float"[^>]*>(.*?)</table:table-cell>',
-                         text, re.S)
+        cell = re.compile(r'<table:table-cell[^>]*office:value-type="float"[^>]*>(.*?)</table:table-cell>',
+                          re.S).search(text, text.index('table:name="Мероприятия"'))
         bare = re.sub(r'\s(?:office|calcext):value(?:-type)?="[^"]*"', "", cell.group(0))
         bare = bare.replace(cell.group(1), "").replace("<table:table-cell ",
                                                        '<table:table-cell table:formula="of:=1+2" ', 1)
@@ -441,7 +458,8 @@ def _ods_with(tmp_path, name: str, edit) -> Path:
 
 
 def _first_value_row(text: str) -> int:
-    cell = text.index('office:value-type="float"')
+    """The first row of «Мероприятия» holding a number (the self-check before it holds numbers too)."""
+    cell = text.index('office:value-type="float"', text.index('table:name="Мероприятия"'))
     return text.rindex("<table:table-row", 0, cell)
 
 
@@ -470,7 +488,7 @@ def test_ods_tables_adding_up_too_far_are_named_by_the_walk(tmp_path, monkeypatc
     monkeypatch.setattr(guard, "MAX_BOOK_CELLS", 100)  # the example's tables hold more than this
     assert refusal(ODS).reason.startswith("листы книги вместе занимают")
     monkeypatch.setattr(guard, "MAX_SHEET_CELLS", 100)
-    assert refusal(ODS).reason.startswith("лист «Мероприятия» занимает")
+    assert refusal(ODS).reason.startswith("лист «Проверка» занимает")  # the first sheet over 100 cells
 
 
 def test_a_declared_count_too_long_to_be_a_number_is_refused_not_a_crash(example, tmp_path):
@@ -595,6 +613,13 @@ _TAG_SCANS = {
     "unclosed instructions": (guard._plain_markup, lambda n: b"<?a" * n + b"?>", 50_000),
     "namespace declarations": (guard._near_addresses, lambda n: b"<a xmlns:r=''/>" * n, 20_000),
     "end records": (lambda d: guard._another_end_record(d, len(d)), lambda n: b"PK\x05\x06" * n, 100_000),
+    # many self-check tables, each with a formula: one search each, never from the start again
+    "self-check tables": (guard._formulas_only_where_unread,
+                          lambda n: ('<table:table table:name="Проверка">formula</table:table>' * n).encode(),
+                          5_000),
+    "formulas after self-check": (guard._formulas_only_where_unread,
+                                  lambda n: ('<table:table table:name="Проверка"></table:table>'
+                                             + "formula " * n).encode(), 20_000),
 }
 
 

@@ -80,7 +80,6 @@ def test_the_later_file_of_a_college_replaces_the_earlier(plan, generated_exampl
     assert st[late.name] == ACCEPTED
     earlier = next(o for o in report.files if o.file == "01_spk_2026-10.xlsx")
     assert late.name in earlier.note
-    totals = report.consolidation.totals
     spk = report.consolidation.by_college
     fact = spk[(spk.org_id == "spk") & (spk.code == "1.1.1")].fact.iloc[0]
     assert fact == 100

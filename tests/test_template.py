@@ -19,7 +19,7 @@ from cluster_xl.writing.template import SPECIALTY_ROWS, Filling, write_template
 
 PLAN = default_plan()
 ITEM_SHEETS = (c.SHEET_ACTIVITIES, c.SHEET_INDICATORS)
-SHEETS = [c.SHEET_INSTRUCTIONS, c.SHEET_TITLE, *ITEM_SHEETS, c.SHEET_SPECIALTIES, c.SHEET_LISTS]
+SHEETS = [c.SHEET_INSTRUCTIONS, "Проверка", c.SHEET_TITLE, *ITEM_SHEETS, c.SHEET_SPECIALTIES, c.SHEET_LISTS]
 YELLOW = "FFFFF2CC"
 
 FILLING = Filling(
@@ -257,17 +257,18 @@ def test_sheets_protected_without_password(blank):
 
 @pytest.mark.parametrize("sheet", ITEM_SHEETS)
 def test_numeric_inputs_validated_non_negative(blank, sheet):
+    """One custom rule over every number cell, written on the first of them (relative), that stops."""
     ws = blank[sheet]
-    cols = header_columns(ws)
     items = PLAN.activities if sheet == c.SHEET_ACTIVITIES else PLAN.indicators
+    first = cell_of(ws, next(leaf_rows(items))[0], value_labels()[0]).coordinate
     for code, _, _ in leaf_rows(items):
         for label in value_labels():
             cell = cell_of(ws, code, label)
             (dv,) = validations_of(ws, cell)
-            assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
-            assert dv.allow_blank
+            assert dv.type == "custom" and dv.formula1.startswith(f"IF(ISNUMBER({first}),{first}>=0,")
+            assert dv.allow_blank and dv.errorStyle in (None, "stop")
             assert "не меньше нуля" in dv.error and "«-»" in dv.error
-            assert dv.errorTitle
+            assert dv.errorTitle and "1 160" in dv.prompt
     note = cell_of(ws, next(leaf_rows(items))[0], c.HEADER_NOTE)
     assert validations_of(ws, note) == []
 
@@ -371,9 +372,13 @@ def test_strings_are_never_formulas(filled, filled_path):
     note = cell_of(ws, "1.1.1", c.HEADER_NOTE)
     assert note.value == "=1+1" and note.data_type == "s"
     assert cell_of(filled[c.SHEET_INDICATORS], "П1", c.HEADER_NOTE).value == FILLING.notes["П1"]
+    # The only formulas are the self-check's own; a filled value never becomes one.
+    formulas = {ws.title for ws in filled.worksheets for row in ws.iter_rows() for cell in row
+                if cell.data_type == "f"}
+    assert formulas == {"Проверка"}
     with zipfile.ZipFile(filled_path) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert sheets and not any(b"<f>" in z.read(n) for n in sheets)
+        assert sum(b"<f>" in z.read(n) for n in sheets) == 1
 
 
 def test_filled_title(filled):
@@ -487,3 +492,15 @@ def test_libreoffice_round_trip(tmp_path, filled_path):
     assert cell_of(ws, "1.1.1", c.header_fact(2026)).protection.locked is False
     assert validations_of(ws, cell_of(ws, "1.1.1", c.header_fact(2026)))
     assert validations_of(wb[c.SHEET_TITLE], title_cells(wb[c.SHEET_TITLE])["period"])
+
+
+def test_the_committed_template_is_the_one_the_tool_writes(tmp_path):
+    """templates/cluster_template.xlsx, part by part, is what `cluster-xl template` writes now
+    (regenerate with `python examples/regenerate.py`)."""
+    from helpers import REPO
+
+    fresh = write_template(PLAN, tmp_path / "t.xlsx")
+    with zipfile.ZipFile(REPO / "templates" / "cluster_template.xlsx") as old, zipfile.ZipFile(fresh) as new:
+        assert sorted(old.namelist()) == sorted(new.namelist())
+        stale = [n for n in new.namelist() if old.read(n) != new.read(n)]
+    assert stale == [], f"stale parts {stale}: run python examples/regenerate.py"

@@ -137,10 +137,11 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
 
     _distinct_output(output, [targets_from, plan_path])
     plan = load(plan_path)
-    title, targets = {}, {}
+    title, targets, specialties = {}, {}, ()
     if targets_from is not None:
-        organisation_in_file, targets = _issued_targets(targets_from, plan)
+        organisation_in_file, targets, specialties, contacts = _issued_targets(targets_from, plan)
         organisation = organisation or organisation_in_file
+        title.update(contacts)
     if organisation:
         org = plan.find_organisation(organisation)
         if org is None:
@@ -150,14 +151,19 @@ def template(output: Path, organisation: str | None, period: Period | None, targ
         title["organisation"] = org.short_name
     if period:
         title["period"] = str(_period_of_plan(period, plan))
-    filling = Filling(title=title, values=targets, lock_plan=targets_from is not None)
+    filling = Filling(title=title, values=targets, specialties=specialties, lock_plan=targets_from is not None)
     with _writing(output):
         path = write_template(plan, output, filling if title or targets_from else None)
     click.echo(printable(f"Шаблон записан: {path}"))
 
 
-def _issued_targets(path: Path, plan) -> tuple[str, dict]:
-    """The organisation and the «План ГГГГ» values of a college's report that reads cleanly."""
+CONTACTS = ("responsible", "position", "phone", "email")  # carried into an issued template
+
+
+def _issued_targets(path: Path, plan) -> tuple[str, dict, tuple, dict]:
+    """What a college's report that reads cleanly tells its next template: the organisation,
+    the «План ГГГГ» values, the specialties with their «План» marks (targets too; the facts
+    are the month's own) and the responsible person with the contacts."""
     from ..run.untrusted import submission_from
     from .render import issue_line
 
@@ -167,7 +173,10 @@ def _issued_targets(path: Path, plan) -> tuple[str, dict]:
         lines = [issue_line(i) for i in errors or result.issues]
         raise click.ClickException(printable("\n".join([f"Плановые значения не взяты из «{path.name}»:"] + lines)))
     sub = result.submission
-    return sub.organisation, {(e.code, e.year, "target"): e.value for e in sub.entries if e.measure == "target"}
+    targets = {(e.code, e.year, "target"): e.value for e in sub.entries if e.measure == "target"}
+    specialties = tuple((s.code, s.name, frozenset(s.plan_years), frozenset()) for s in sub.specialties)
+    contacts = {k: str(sub.title[k]).strip() for k in CONTACTS if str(sub.title.get(k) or "").strip()}
+    return sub.organisation, targets, specialties, contacts
 
 
 @cli.group("plan")

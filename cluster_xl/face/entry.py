@@ -8,7 +8,6 @@ the process at once with «Прервано.» and exit code 130: nothing has be
 
 import os
 import signal
-import sys
 
 
 def _before_start(signum, frame):  # pragma: no cover - timing-dependent, tested by a subprocess

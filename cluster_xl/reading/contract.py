@@ -22,6 +22,8 @@ SHEET_ACTIVITIES = "Мероприятия"
 SHEET_INDICATORS = "Показатели"
 SHEET_SPECIALTIES = "Специальности"
 SHEET_LISTS = "Списки"  # hidden: the roster and the periods for drop-down lists
+# The college's self-check (live formulas): informational, never read — `check` is the authority.
+SHEET_SELFCHECK = "Проверка"
 # Hidden, only in a template issued with the college's own targets filled in
 # (Filling.lock_plan): code, year and the target as issued, one row each, so a
 # changed target can be told from the one issued.

@@ -99,6 +99,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from ..core.files import os_reason
 from ..core.text import a1
+from .contract import SHEET_SELFCHECK, norm_label
 from ..core.numbers import format_ru as _n  # «1 000 000», as in every other message
 
 MIB = 1024 * 1024
@@ -719,9 +720,12 @@ class _BookArea:
                                      f"допускается не более {_n(MAX_BOOK_CELLS)}")
 
     def formula_cells(self, sheet_names: Callable[[], Mapping[str, str]]) -> dict[str, frozenset[str]]:
+        """Formula cells without a value, by sheet; not those of a sheet the reader never reads
+        (the template's own self-check computes «» where it finds nothing)."""
         found = [s for s in self.sheets if s.formulas]
         names = sheet_names() if found else {}
-        return {names.get(s.key, s.key): frozenset(s.formulas) for s in found}
+        cells = {names.get(s.key, s.key): frozenset(s.formulas) for s in found}
+        return {name: got for name, got in cells.items() if norm_label(name) not in UNREAD_SHEETS}
 
 
 def _int(digits: bytes) -> int:
@@ -1159,6 +1163,34 @@ def _repeat_in(attrs: bytes, pattern: re.Pattern) -> int:
     return max([1, *map(_int, pattern.findall(attrs))])
 
 
+UNREAD_SHEETS = frozenset({norm_label(SHEET_SELFCHECK)})  # their formulas hold nothing the reader takes
+_UNREAD_TABLE = re.compile(rb'<table:table table:name="' + SHEET_SELFCHECK.encode() + rb'"[ >]')
+
+
+def _formulas_only_where_unread(part: bytes) -> bool:
+    """Every «formula» in the content validations or in a table the reader never reads
+    (the self-check), each region as LibreOffice writes it: then no formula cell is wanted
+    exactly, and the bound holds.  Linear: a few forward searches."""
+    regions = []
+    start = part.find(b"<table:content-validations>")
+    if start >= 0:
+        end = part.find(b"</table:content-validations>", start)
+        if end < 0 or part.find(b"<table:table ", start, end) >= 0:
+            return False
+        regions.append((start, end))
+    for m in _UNREAD_TABLE.finditer(part):
+        end = part.find(b"</table:table>", m.end())
+        if end < 0 or part.find(b"<table:table ", m.end(), end) >= 0:
+            return False  # a table inside it: not as LibreOffice writes
+        regions.append((m.start(), end))
+    pos = 0
+    for start, end in sorted(regions):
+        if start < pos or part.find(b"formula", pos, start) >= 0:
+            return False
+        pos = end
+    return part.find(b"formula", pos) < 0
+
+
 def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
     """Upper bounds of each table's rows and columns, row by row rather than cell by cell.
 
@@ -1169,9 +1201,10 @@ def _ods_bound(part: bytes) -> list[tuple[int, int]] | None:
     it, repeated to column 16 384: they move no cell that holds something, and
     count only if cells follow them before the next row.  None where only the
     walk can tell: formulas (their cells are wanted exactly), markup a regex
-    could misread, a table or row tag written otherwise.
+    could misread, a table or row tag written otherwise (formulas only in the content
+    validations and the self-check are no reason: `_formulas_only_where_unread`).
     """
-    if b"formula" in part or not _plain_markup(part):
+    if (b"formula" in part and not _formulas_only_where_unread(part)) or not _plain_markup(part):
         return None
     tables: list[list[int]] = []
     table: list[int] = []

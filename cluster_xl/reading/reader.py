@@ -303,7 +303,8 @@ def _locate_sheets(book: _Book, plan: Plan) -> dict[str, str]:
     return found
 
 
-_OTHER_TEMPLATE_SHEETS = {c.norm_label(n) for n in (c.SHEET_INSTRUCTIONS, c.SHEET_LISTS, c.SHEET_CONTROL)}
+_OTHER_TEMPLATE_SHEETS = {c.norm_label(n) for n in (c.SHEET_INSTRUCTIONS, c.SHEET_SELFCHECK, c.SHEET_LISTS,
+                                                     c.SHEET_CONTROL)}
 
 
 def _classify(grid: Grid, plan: Plan) -> str | None:

@@ -29,6 +29,7 @@ from ..reading import guard
 from ..core.files import os_reason, write_atomically
 from ..core.office import OfficeError, convert, soffice
 from ..core.issues import Issue
+from ..core.measure import line_count
 
 NOTES_SHEET = "Замечания"
 AUTHOR = "cluster-xl"
@@ -128,8 +129,12 @@ def _anchor(ws, ref: str) -> str:
     return ref
 
 
+NOTE_WIDTH = 90  # the «Сообщение» column
+
+
 def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     name = NOTES_SHEET if NOTES_SHEET not in book.sheetnames else f"{NOTES_SHEET} cluster-xl"
     ws = book.create_sheet(name, 0)
@@ -142,7 +147,8 @@ def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
     header = ("№", "Уровень", "Код проверки", "Лист", "Ячейка", "Сообщение")
     for col, title in enumerate(header, start=1):
         _text(ws, 4, col, title).font = Font(bold=True)
-    for n, issue in enumerate(issues, start=1):
+    order = {name: n for n, name in enumerate(book.sheetnames)}
+    for n, issue in enumerate(sorted(issues, key=lambda i: _place(i, order)), start=1):
         ws.cell(4 + n, 1, n)
         values = (issue.severity.label, issue.code, issue.sheet, issue.cell, issue.message)
         for col, value in enumerate(values, start=2):
@@ -151,13 +157,23 @@ def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
             if col == 2:
                 fill = FILLS["error" if issue.is_error else "warning"]
                 cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        if issue.sheet in order and issue.cell:
+            # A link inside the book only (a location, no target): to the cell the line speaks of.
+            where = ws.cell(4 + n, 5)
+            sheet = issue.sheet.replace("'", "''")
+            where.hyperlink = Hyperlink(ref=where.coordinate, location=f"'{sheet}'!{issue.cell}",
+                                        tooltip="Перейти к ячейке")
+            where.font = Font(color="0563C1", underline="single")
+        lines = max(line_count(issue.message, NOTE_WIDTH * 1.05, False),
+                    line_count(issue.code, 24 * 1.05, False), 1)
+        ws.row_dimensions[4 + n].height = lines * 15 + 2
     _text(ws, 3, 1, FORMULAS_NOTE).font = Font(italic=True)
     ws.merge_cells("A2:F2")
     ws.merge_cells("A3:F3")
     for row in (2, 3):
         ws[f"A{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = 32
-    for col, width in zip("ABCDEF", (5, 16, 24, 16, 9, 90)):
+    for col, width in zip("ABCDEF", (5, 16, 24, 16, 9, NOTE_WIDTH)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
     # A4 landscape, one page wide: the college may print the list to work from it.
@@ -168,6 +184,19 @@ def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
     book.active = 0
     for sheet in book.worksheets[1:]:
         sheet.sheet_view.tabSelected = False
+
+
+def _place(issue: Issue, order: dict[str, int]) -> tuple:
+    """Book order: the file's own issues first, then by sheet as the book orders them, row, column."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if issue.sheet not in order:
+        return (0, 0, 0, 0)
+    try:
+        letters, row = coordinate_from_string(issue.cell or "A1")
+        return (1, order[issue.sheet], row, column_index_from_string(letters))
+    except ValueError:
+        return (1, order[issue.sheet], 0, 0)
 
 
 def _text(ws, row: int, col: int, value: str):

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import xlsxwriter
-from xlsxwriter.utility import xl_range_abs
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from ..reading import contract as c
 from ..core.files import write_atomically
 from ..core.measure import line_count
 from ..core.model import FACT, TARGET, Period
 from ..plan.model import Plan, PlanItem
+from . import selfcheck
 
 MEASURES = (TARGET, FACT)
 NAME_WIDTH = 70
@@ -54,18 +55,36 @@ FORMATS: dict[str, dict] = {
     "input_text": {**_INPUT, "num_format": "@", "text_wrap": True},
     "input_date": {**_INPUT, "num_format": "dd.mm.yyyy", "align": "left"},
     "input_mark": {**_INPUT, "num_format": "@", "align": "center"},
+    # «Проверка»
+    "check_mark": {**_LOCKED, "align": "center", "font_size": 14, "bold": True},
+    "check_count": {**_LOCKED, "align": "center"},
+    "check_bad": {"font_color": "#C00000", "bg_color": "#F8CBAD"},
+    "check_good": {"font_color": "#2E7D32"},
 }
 
 PROTECTION = {"format_columns": True, "format_rows": True}
 
-_NUMBER_RULE = {
-    "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
-    # A warning, not a stop: «-» (nothing planned) must still go in.
-    "error_type": "warning",
-    "error_title": "Проверьте значение",
-    "error_message": "Введите число не меньше нуля без единиц измерения "
-                     "или знак «-», если значение не планируется. Оставить введённое?",
-}
+def number_rule(cell: str) -> dict:
+    """The validation of a number cell, as a formula on its top-left `cell` (A1, relative).
+
+    It accepts what the reader takes: a number not below zero, «-» (nothing planned), or a
+    number typed as text with spaces and a decimal comma («1 160», «87,5»); it stops only at
+    a negative number or at text that is not a number.  The formula uses only functions every
+    office suite computes (see `selfcheck.FUNCTIONS`) and stays under Excel's 255 characters."""
+    formula = (f"=IF(ISNUMBER({cell}),{cell}>=0,OR({selfcheck.is_dash(cell)},"
+               f"AND(ISERROR(FIND(\"-\",{cell})),ISNUMBER(VALUE({selfcheck.digits(cell)})))))")
+    assert len(formula) <= 255, formula
+    return {
+        "validate": "custom", "value": formula, "ignore_blank": True,
+        "input_title": "Число или «-»",
+        "input_message": "Число не меньше нуля без единиц измерения: 1160 или 1 160, дробная часть — "
+                         "через запятую. Знак «-» — значение не планируется.",
+        "error_type": "stop",
+        "error_title": "Введите число",
+        "error_message": "Здесь вводится число не меньше нуля без единиц измерения (например, 1160 или "
+                         "87,5) или знак «-», если значение не планируется. Пояснения пишутся в графе "
+                         "«Примечание».",
+    }
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,9 @@ def _build(plan: Plan, filename: str, filling: Filling) -> None:
     st = {name: wb.add_format(props) for name, props in FORMATS.items()}
     lists = _Lists(plan)
     _write_instructions(wb.add_worksheet(c.SHEET_INSTRUCTIONS), st, plan)
+    check = wb.add_worksheet(selfcheck.SHEET)
+    selfcheck.write_selfcheck(check, st, plan, _selfcheck_layout(plan, lists), filling.values, filling.title)
+    _print_setup(check, plan, landscape=False, repeat_row=2)
     _write_title(wb.add_worksheet(c.SHEET_TITLE), st, plan, filling, lists)
     for sheet, heading, items in (
         (c.SHEET_ACTIVITIES, "План мероприятий: план — значение на год, факт — нарастающим "
@@ -136,6 +158,16 @@ def _build(plan: Plan, filename: str, filling: Filling) -> None:
     if filling.lock_plan:
         _write_control(wb.add_worksheet(c.SHEET_CONTROL), plan, filling)
     wb.close()
+
+
+def _selfcheck_layout(plan: Plan, lists: "_Lists") -> selfcheck.Layout:
+    """Where this module puts every input row, value column and title field."""
+    places = [selfcheck.Place(sheet, row, line.code, line.unit)
+              for sheet, items in ((c.SHEET_ACTIVITIES, plan.activities), (c.SHEET_INDICATORS, plan.indicators))
+              for row, line in enumerate(_layout(plan, items), start=3) if line.kind == "leaf"]
+    columns = [(col, year, measure) for col, (year, measure, _) in enumerate(_value_columns(plan), start=3)]
+    title_rows = {key: row for row, key in enumerate(c.TITLE_FIELDS, start=3)}
+    return selfcheck.Layout(places, columns, title_rows, lists.organisations_ref.lstrip("="), lists.organisations)
 
 
 def _write_control(ws, plan: Plan, filling: Filling) -> None:
@@ -432,7 +464,7 @@ def _write_items(ws, st, plan: Plan, heading: str, items, filling: Filling) -> N
         ranges = " ".join(xl_range_abs(r0, 3, r1, note_col - 1).replace("$", "")
                           for r0, r1 in _runs(input_rows))
         ws.data_validation(input_rows[0], 3, input_rows[0], note_col - 1,
-                           {**_NUMBER_RULE, "multi_range": ranges})
+                           {**number_rule(xl_rowcol_to_cell(input_rows[0], 3)), "multi_range": ranges})
     ws.freeze_panes(3, 2)
     _print_setup(ws, plan, landscape=True, repeat_row=2)
 

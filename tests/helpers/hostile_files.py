@@ -149,10 +149,10 @@ def zip_bomb(src: Path, dst: Path, unpacked_mb: int = 200, lie: bool = False) ->
 
 
 def ods_with_repeated_rows(src: Path, dst: Path, repeat: int = 1_000_000) -> Path:
-    """The first row holding a number, repeated `repeat` times (a reader expands it)."""
+    """The first row of «Мероприятия» holding a number, repeated `repeat` times (a reader expands it)."""
     def edit(d: bytes) -> bytes:
         text = d.decode()
-        cell = text.index('office:value-type="float"')
+        cell = text.index('office:value-type="float"', text.index('table:name="Мероприятия"'))
         row = text.rindex("<table:table-row", 0, cell)
         start = row + len("<table:table-row")
         return (text[:start] + f' table:number-rows-repeated="{repeat}"' + text[start:]).encode()
