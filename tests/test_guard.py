@@ -613,6 +613,8 @@ _TAG_SCANS = {
     "unclosed instructions": (guard._plain_markup, lambda n: b"<?a" * n + b"?>", 50_000),
     "namespace declarations": (guard._near_addresses, lambda n: b"<a xmlns:r=''/>" * n, 20_000),
     "end records": (lambda d: guard._another_end_record(d, len(d)), lambda n: b"PK\x05\x06" * n, 100_000),
+    "namespace declarations of r": (guard._prefixed_r, lambda n: b' xmlns:r="x"' * n, 20_000),
+    "prefixed r": (guard._prefixed_r, lambda n: b"a" * n + b"x:r=", 200_000),
     # many self-check tables, each with a formula: one search each, never from the start again
     "self-check tables": (guard._formulas_only_where_unread,
                           lambda n: ('<table:table table:name="Проверка">formula</table:table>' * n).encode(),
@@ -819,3 +821,31 @@ def test_the_walk_reads_an_address_as_attrs_does(attrs):
         return
     walked = guard._walk_xlsx_sheet("s", part)
     assert (walked.rows, walked.cols, walked.formulas) == expected
+
+
+def test_a_prefixed_r_is_told_from_the_namespace_declaration():
+    import re
+
+    regex = re.compile(rb"(?<! xmlns):r=")  # what it replaces, as the reference
+    for text in (b'<worksheet xmlns:r="u">', b'<c x:r="A1">', b':r=', b'xmlns:r=', b' xmlns:r= <c y:r="B2"',
+                 b'<a xmlns:r="u" xmlns:r="v">', b""):
+        assert guard._prefixed_r(text) == bool(regex.search(text)), text
+
+
+def test_formulas_are_skipped_only_on_a_part_every_declaration_of_which_is_the_self_check():
+    """A part declared as «Проверка» alone is not searched for formula cells; one declared as
+    «Проверка» and again as a data sheet is, like any other."""
+    rels = (b'<Relationships><Relationship Id="rId1" Type="t" Target="worksheets/sheet1.xml"/>'
+            b'<Relationship Id="rId2" Type="t" Target="worksheets/sheet2.xml"/></Relationships>')
+
+    def parts(*sheets):
+        body = b"".join(f'<sheet name="{n}" sheetId="{k}" r:id="{rid}"/>'.encode()
+                        for k, (n, rid) in enumerate(sheets, start=1))
+        return {guard._WORKBOOK_PARTS[0]: b"<workbook><sheets>" + body + b"</sheets></workbook>",
+                guard._WORKBOOK_PARTS[1]: rels}
+
+    alone = parts(("Мероприятия", "rId1"), ("Проверка", "rId2"))
+    assert guard._BookArea().never_read("xl/worksheets/sheet2.xml", alone)
+    assert not guard._BookArea().never_read("xl/worksheets/sheet1.xml", alone)
+    twice = parts(("Проверка", "rId2"), ("Мероприятия", "rId2"))
+    assert not guard._BookArea().never_read("xl/worksheets/sheet2.xml", twice)

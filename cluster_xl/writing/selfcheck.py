@@ -35,7 +35,8 @@ FUNCTIONS = ("AND", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISBLANK", "ISERROR
 NBSP = "\u00a0"
 DASHES = ("-", "\u2013", "\u2014")
 _WORDS = {"target": "план", "fact": "факт"}
-_HELP = 7  # first hidden helper column (H)
+_HELP = 7  # first hidden helper column (H): row, code, sheet, then one flag column per rule
+_MIRROR = _HELP + 10  # first hidden column mirroring the row's value cells
 _LONGEST_WHERE = f"лист «{c.SHEET_ACTIVITIES}», строка 100 (код 5.4.1/ч)"  # a «where» as long as they get
 
 
@@ -148,6 +149,11 @@ def py_given(v) -> int:
     return int(isinstance(v, str) and v.strip() not in DASHES and v.strip() != "")
 
 
+def _cached(v) -> object:
+    """A mirror cell's value: the cell's, «» for an empty one."""
+    return "" if v is None else v
+
+
 def _is_num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -189,8 +195,8 @@ class _Sheet:
     def title_value(self, key: str):
         return self.title.get(key)
 
-    year_cell = "$F$2"  # the report year and month, from the title's period (hidden)
-    month_cell = "$F$3"
+    year_cell = "$H$2"  # the report year and month, from the title's period (hidden)
+    month_cell = "$H$3"
 
     def report_year(self) -> int:
         p = self.title_value("period")
@@ -276,15 +282,21 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
                           lambda p: p.code in percent, f_over_100, py_over_100))
     grid: list[list[object]] = []
     flag_values: list[list[int]] = []
-    for place in layout.places:
+    mirrors: list[list[tuple[str, object]]] = []
+    for n, place in enumerate(layout.places):
         row: list[object] = [place.row + 1, place.code, place.sheet]
         got: list[int] = []
+        # Each value cell mirrored once beside the flags («» for an empty one): the flags then
+        # name a short local cell, not «'Мероприятия'!D7» eight times, and the sheet stays small.
+        local = {(y, m): xl_rowcol_to_cell(s.first + n, _MIRROR + j) for j, (_, y, m) in enumerate(layout.columns)}
+        mirrors.append([(f"IF(ISBLANK({s.cell(place, y, m)}),\"\",{s.cell(place, y, m)})",
+                         _cached(s.value(place.code, y, m))) for _, y, m in layout.columns])
         for _, _, _, applies, formula, mirror in flag_defs:
             if not applies(place):
                 row.append(("0", 0))
                 got.append(0)
                 continue
-            cells = [(s.cell(place, y, m), s.value(place.code, y, m)) for _, y, m in layout.columns]
+            cells = [(local[(y, m)], s.value(place.code, y, m)) for _, y, m in layout.columns]
             value = int(any(mirror(v) for _, v in cells))
             row.append((f_any([formula(ref) for ref, _ in cells]), value))
             got.append(value)
@@ -293,7 +305,7 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
         branches, missing = "0", 0
         once = getattr(plan.input_codes.get(place.code), "schedule", "") == "year_end"
         for y in reversed(years):
-            t, f = s.cell(place, y, "target"), s.cell(place, y, "fact")
+            t, f = local[(y, "target")], local[(y, "fact")]
             branches = f"IF({s.year_cell}={y},IF({f_given(t)}=1,IF(LEN({f})=0,1,0),0),{branches})"
             if y == report_year:
                 missing = int(py_given(s.value(place.code, y, "target")) == 1
@@ -305,6 +317,7 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
         got.append(missing)
         grid.append(row)
         flag_values.append(got)
+    grid = [row + cells for row, cells in zip(grid, mirrors)]
     flag_defs.append(("missing", "Факт отчётного года указан везде, где есть план",
                       "Укажите факт с начала года (0, если ничего не сделано), или «-» в графе плана, "
                       "если позиция не планируется.", None, None, None))
@@ -376,7 +389,7 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
             f"Проверьте значения позиций {', '.join(codes)}: ожидается {ratio.id}.",
             f"SUM({','.join(cond for cond, _, _ in conditions)})", sum(h for _, _, h in conditions),
             chain, next((w for _, w, h in conditions if h), "")))
-    return rules, grid, [(year_formula, report_year), (month_formula, s.report_month())]
+    return rules, grid, [(year_formula, report_year), (month_formula, s.report_month())], len(flag_defs)
 
 
 def _where_row(rng: str, s: _Sheet) -> str:
@@ -415,21 +428,21 @@ def _py_bad_period(value, y0: int, y1: int) -> int:
 def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str], object],
                     title: Mapping[str, object]) -> None:
     """The sheet: a heading, one row per rule, the helper grid in hidden columns."""
-    rules, grid, period_cells = build_rules(plan, layout, values, title)
-    widths = [5, 52, 10, 9, 52, 4]
+    rules, grid, period_cells, flags = build_rules(plan, layout, values, title)
+    widths = [5, 46, 10, 8, 40, 44]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    ws.set_column(5, 5, 4, None, {"hidden": True})
-    ws.set_column(_HELP, _HELP + 3 + 5, 8, None, {"hidden": True})
-    ws.merge_range(0, 0, 0, 4, "Самопроверка отчёта перед отправкой", st["heading"])
-    ws.merge_range(1, 0, 1, 4, "Лист заполняется сам по мере ввода данных. " + OK + " — нарушений не "
+    ws.set_column(_HELP, _MIRROR + len(layout.columns), 8, None, {"hidden": True})
+    last = len(widths) - 1
+    ws.merge_range(0, 0, 0, last, "Самопроверка отчёта перед отправкой", st["heading"])
+    ws.merge_range(1, 0, 1, last, "Лист заполняется сам по мере ввода данных. " + OK + " — нарушений не "
                    "найдено, " + BAD + " — исправьте указанную строку (и другие такие же). Лист только "
                    "помогает: окончательная проверка выполняется при своде отчётов. Если значки не "
                    "обновились, пересчитайте книгу (Ctrl+Shift+F9).", st["subheading"])
-    ws.set_row(1, 48)
+    ws.set_row(1, 32)
     for row, (formula, value) in enumerate(period_cells, start=1):
-        ws.write_formula(row, 5, "=" + formula, None, value)
-    ws.write_row(2, 0, ["№", "Правило", "Результат", "Найдено", "Где исправить"], st["header"])
+        ws.write_formula(row, _HELP, "=" + formula, None, value)
+    ws.write_row(2, 0, ["№", "Правило", "Результат", "Найдено", "Где", "Что исправить"], st["header"])
     for n, rule in enumerate(rules):
         row = 3 + n
         ws.write_number(row, 0, n + 1, st["cell"])
@@ -437,11 +450,13 @@ def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[st
         ws.write_formula(row, 3, "=" + rule.count, st["check_count"], rule.count_value)
         ws.write_formula(row, 2, f"=IF(D{row + 1}=0,\"{OK}\",\"{BAD}\")", st["check_mark"],
                          OK if rule.count_value == 0 else BAD)
-        ws.write_formula(row, 4, f"=IF(D{row + 1}=0,\"\",{rule.where}&\". {_escape(rule.fix)}\")",
-                         st["cell"], f"{rule.where_value}. {rule.fix}" if rule.count_value else "")
+        ws.write_formula(row, 4, f"=IF(D{row + 1}=0,\"\",{rule.where})", st["cell"],
+                         rule.where_value if rule.count_value else "")
+        ws.write_string(row, 5, rule.fix, st["cell"])
         # Tall enough for the longest answer the row can give, not only the one stored now.
-        longest = f"{rule.where_value or _LONGEST_WHERE}. {rule.fix}"
-        lines = max(line_count(rule.title, widths[1] * 1.1, False), line_count(longest, widths[4] * 1.1, False))
+        lines = max(line_count(rule.title, widths[1] * 1.1, False),
+                    line_count(rule.where_value or _LONGEST_WHERE, widths[4] * 1.1, False),
+                    line_count(rule.fix, widths[5] * 1.1, False))
         ws.set_row(row, max(lines, 2) * 15 + 2)
     ws.conditional_format(3, 2, 2 + len(rules), 2, {"type": "cell", "criteria": "==",
                                                      "value": f'"{BAD}"', "format": st["check_bad"]})
@@ -452,8 +467,10 @@ def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[st
         ws.write_number(r, _HELP, row[0])
         ws.write_string(r, _HELP + 1, row[1])
         ws.write_string(r, _HELP + 2, row[2])
-        for k, (formula, value) in enumerate(row[3:]):
+        for k, (formula, value) in enumerate(row[3:3 + flags]):
             ws.write_formula(r, _HELP + 3 + k, "=" + formula, None, value)
+        for j, (formula, value) in enumerate(row[3 + flags:]):
+            ws.write_formula(r, _MIRROR + j, "=" + formula, None, value)
     ws.freeze_panes(3, 0)
 
 

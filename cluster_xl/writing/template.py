@@ -144,7 +144,7 @@ def _build(plan: Plan, filename: str, filling: Filling) -> None:
     _write_instructions(wb.add_worksheet(c.SHEET_INSTRUCTIONS), st, plan)
     check = wb.add_worksheet(selfcheck.SHEET)
     selfcheck.write_selfcheck(check, st, plan, _selfcheck_layout(plan, lists), filling.values, filling.title)
-    _print_setup(check, plan, landscape=False, repeat_row=2)
+    _print_setup(check, plan, landscape=True, repeat_row=2)
     _write_title(wb.add_worksheet(c.SHEET_TITLE), st, plan, filling, lists)
     for sheet, heading, items in (
         (c.SHEET_ACTIVITIES, "План мероприятий: план — значение на год, факт — нарастающим "
