@@ -849,3 +849,107 @@ def test_formulas_are_skipped_only_on_a_part_every_declaration_of_which_is_the_s
     assert not guard._BookArea().never_read("xl/worksheets/sheet1.xml", alone)
     twice = parts(("Проверка", "rId2"), ("Мероприятия", "rId2"))
     assert not guard._BookArea().never_read("xl/worksheets/sheet2.xml", twice)
+
+
+# -- an attacker's ways to hide a formula without a value behind the self-check (review of
+#    the change that lets «Проверка» keep its formulas): each file must be rejected at the cell.
+
+XLSX = EXAMPLES / "01_spk_2026-10.xlsx"
+
+
+def _ods_formula_in_p1(text: str) -> str:
+    """The first number in the П1 row of «Показатели» becomes a formula with no value."""
+    table = text.index('<table:table table:name="Показатели"')
+    row = text.rindex("<table:table-row", table, text.index("П1", table))
+    cell = re.compile(r'<table:table-cell[^>]*office:value-type="float"[^>]*>.*?</table:table-cell>', re.S)
+    m = cell.search(text, row)
+    return text[:m.start()] + '<table:table-cell table:formula="of:=2+2"/>' + text[m.end():]
+
+
+def _p1_row_span(text: str) -> tuple[int, int]:
+    table = text.index('<table:table table:name="Показатели"')
+    start = text.rindex("<table:table-row", table, text.index("П1", table))
+    return start, text.index("</table:table-row>", start) + len("</table:table-row>")
+
+
+def _ods_variant(tmp_path, name, change):
+    def edit(d: bytes) -> bytes:
+        return change(_ods_formula_in_p1(d.decode())).encode()
+    return h.rewrite_zip(ODS, tmp_path / name, {"content.xml": edit})
+
+
+def _empty_selfcheck_before_data(text):
+    return text.replace('<table:table table:name="Показатели"',
+                        '<table:table table:name="Проверка" /><table:table\ntable:name="Показатели"', 1)
+
+
+def _rows_among_validations(text):
+    a = text.index("<table:content-validations>")
+    b = text.index("</table:content-validations>") + len("</table:content-validations>")
+    text = text[:a] + text[b:]
+    s, e = _p1_row_span(text)
+    return text[:s] + "<table:content-validations>" + text[s:e] + "</table:content-validations>" + text[e:]
+
+
+def _selfcheck_inside_data(text):
+    s, e = _p1_row_span(text)
+    end = text.index("</table:table>", e)
+    return text[:s] + '<table:table table:name="Проверка">' + text[s:end] + "</table:table>" + text[end:]
+
+
+@pytest.mark.parametrize("change", [_empty_selfcheck_before_data, _rows_among_validations, _selfcheck_inside_data],
+                         ids=["table tag with a line break", "rows inside validations", "self-check inside data"])
+def test_an_ods_cannot_hide_a_formula_behind_the_self_check(tmp_path, change):
+    plain = _ods_variant(tmp_path, "plain.ods", lambda t: t)
+    assert [i.code for i in read_submission(plain, PLAN).issues] == ["formula-without-value"]
+    path = _ods_variant(tmp_path, "x.ods", change)
+    codes = [i.code for i in read_submission(path, PLAN).issues]
+    assert codes in (["formula-without-value"], ["unreadable-file"]), codes
+
+
+def _xlsx_variant(tmp_path, name, workbook=None, rels=None):
+    base = h.with_formula_without_value(XLSX, tmp_path / "base.xlsx", "Показатели", "F4")
+    edits = {}
+    if workbook:
+        edits["xl/workbook.xml"] = lambda d: workbook(d.decode()).encode()
+    if rels:
+        edits["xl/_rels/workbook.xml.rels"] = lambda d: rels(d.decode()).encode()
+    return h.rewrite_zip(base, tmp_path / name, edits)
+
+
+def _rid_of(text, sheet):
+    return re.search(rf'<sheet name="{sheet}"[^>]*r:id="(rId\d+)"', text).group(1)
+
+
+def _prefixed_second_name(text):
+    return text.replace('<sheet name="Показатели"', '<sheet xmlns:x="urn:x" x:name="Проверка" name="Показатели"', 1)
+
+
+def _second_id(text):
+    return re.sub(r'(<sheet name="Показатели"[^>]*?)(r:id="rId\d+")', r'\1x:id="rId2" \2 xmlns:x="urn:x"', text, 1)
+
+
+def _declared_twice(text):
+    rid = _rid_of(text, "Показатели")
+    text = re.sub(r'<sheet name="Проверка"[^>]*/>', "", text, 1)
+    return text.replace("</sheets>", f'<sheet name="Проверка" sheetId="9" r:id="{rid}"/></sheets>', 1)
+
+
+@pytest.mark.parametrize("workbook", [_prefixed_second_name, _second_id, _declared_twice],
+                         ids=["a prefixed second name", "a second id", "a data part declared again as Проверка"])
+def test_an_xlsx_cannot_hide_a_formula_behind_the_self_checks_name(tmp_path, workbook):
+    path = _xlsx_variant(tmp_path, "x.xlsx", workbook=workbook)
+    codes = [i.code for i in read_submission(path, PLAN).issues]
+    assert codes in (["formula-without-value"], ["unreadable-file"]), codes
+
+
+def test_an_xlsx_cannot_hide_a_formula_behind_a_target_in_other_case(tmp_path):
+    def rels(text):
+        wb = zipfile.ZipFile(XLSX).read("xl/workbook.xml").decode()
+        data, check = _rid_of(wb, "Показатели"), _rid_of(wb, "Проверка")
+        target = re.search(rf'Id="{data}"[^>]*Target="([^"]+)"', text).group(1)
+        text = re.sub(rf'(Id="{data}"[^>]*Target=")[^"]+"', lambda m: m.group(1) + target.upper() + '"', text)
+        return re.sub(rf'(Id="{check}"[^>]*Target=")[^"]+"', lambda m: m.group(1) + target + '"', text)
+    path = _xlsx_variant(tmp_path, "x.xlsx", rels=rels)
+    codes = [i.code for i in read_submission(path, PLAN).issues]
+    assert "formula-without-value" in codes or codes == ["unreadable-file"], codes

@@ -86,6 +86,7 @@ no cached value (written by a program that does not compute), by sheet.
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
 from collections import Counter
@@ -232,7 +233,7 @@ def _inspect_zip(data: bytes) -> Inspection:
         book.copies = _xlsx_sheet_declarations(small_parts)
     book.check(names)
     book.check_allocations()
-    return Inspection(data, kind, book.formula_cells(names))
+    return Inspection(data, kind, book.formula_cells(lambda: _xlsx_sheets(small_parts)))
 
 
 def _inspect_part(data: bytes, entry: "_Entry", budget: int, book: "_BookArea",
@@ -715,7 +716,7 @@ class _BookArea:
             self.sheets[n:n + 1] = tighter
         for sheet in self.sheets:
             if sheet.cells > MAX_SHEET_CELLS:
-                label = sheet_names().get(sheet.key, sheet.key)
+                label = sheet_names().get(sheet.key.lower(), sheet.key)
                 raise Refusal(TOO_LARGE, (
                     f"лист «{label}» занимает {_n(sheet.rows)} строк × {_n(sheet.cols)} столбцов "
                     f"({_n(sheet.cells)} ячеек, считая от A1); допускается не более "
@@ -732,13 +733,18 @@ class _BookArea:
             raise Refusal(TOO_LARGE, f"листы книги вместе занимают {_n(total)} ячеек{why}; "
                                      f"допускается не более {_n(MAX_BOOK_CELLS)}")
 
-    def formula_cells(self, sheet_names: Callable[[], Mapping[str, str]]) -> dict[str, frozenset[str]]:
-        """Formula cells without a value, by sheet; not those of a sheet the reader never reads
-        (the template's own self-check computes «» where it finds nothing)."""
+    def formula_cells(self, declared: Callable[[], Mapping[str, list[str]]]) -> dict[str, frozenset[str]]:
+        """Formula cells without a value, by sheet name: under every name the workbook declares
+        on the part (a part declared twice is read twice), keyed by the table's name for .ods;
+        not those of a sheet the reader never reads (the self-check computes «» where it finds
+        nothing)."""
         found = [s for s in self.sheets if s.formulas]
-        names = sheet_names() if found else {}
-        cells = {names.get(s.key, s.key): frozenset(s.formulas) for s in found}
-        return {name: got for name, got in cells.items() if norm_label(name) not in UNREAD_SHEETS}
+        names = declared() if found else {}
+        cells: dict[str, set[str]] = {}
+        for s in found:
+            for name in names.get(s.key.lower(), [s.key]):
+                cells.setdefault(name, set()).update(s.formulas)
+        return {name: frozenset(got) for name, got in cells.items() if norm_label(name) not in UNREAD_SHEETS}
 
 
 def _int(digits: bytes) -> int:
@@ -1189,22 +1195,36 @@ def _repeat_in(attrs: bytes, pattern: re.Pattern) -> int:
 
 UNREAD_SHEETS = frozenset({norm_label(SHEET_SELFCHECK)})  # their formulas hold nothing the reader takes
 _UNREAD_TABLE = re.compile(rb'<table:table table:name="' + SHEET_SELFCHECK.encode() + rb'"[ >]')
+_TABLE_START = re.compile(rb"<table:table(?![\w.:-])")  # whatever follows the name: space, tab, line break
+_TABLE_END = re.compile(rb"</table:table\s*+>")
 
 
 def _formulas_only_where_unread(part: bytes) -> bool:
-    """Every «formula» in the content validations or in a table the reader never reads
-    (the self-check), each region as LibreOffice writes it: then no formula cell is wanted
-    exactly, and the bound holds.  Linear: a few forward searches."""
+    """Every «formula» in the content validations or in a table the reader never reads (the
+    self-check), each where LibreOffice writes it: the validations before the first table and
+    holding no row or cell; the self-check a table of the top level, closed before the next
+    opens.  Then no formula cell is wanted exactly and the bound holds.  Anything else (a
+    table inside another, a table tag written otherwise, rows among the validations) is left
+    to the walk.  Linear: forward searches and one pass over the table tags."""
+    first_table = _TABLE_START.search(part)
     regions = []
     start = part.find(b"<table:content-validations>")
     if start >= 0:
         end = part.find(b"</table:content-validations>", start)
-        if end < 0 or part.find(b"<table:table ", start, end) >= 0:
+        if (end < 0 or (first_table and end > first_table.start()) or part.find(b"table-row", start, end) >= 0
+                or part.find(b"table-cell", start, end) >= 0 or _TABLE_START.search(part, start, end)):
             return False
         regions.append((start, end))
+    starts = [m.start() for m in _TABLE_START.finditer(part)]
+    ends = [m.start() for m in _TABLE_END.finditer(part)]
     for m in _UNREAD_TABLE.finditer(part):
-        end = part.find(b"</table:table>", m.end())
-        if end < 0 or part.find(b"<table:table ", m.end(), end) >= 0:
+        opened = bisect.bisect_left(starts, m.start())  # tables opened before this one
+        closed = bisect.bisect_left(ends, m.start())
+        after = bisect.bisect_right(starts, m.start())  # the next table's start, if any
+        if opened != closed or closed >= len(ends):
+            return False  # inside another table, or never closed
+        end = ends[closed]
+        if after < len(starts) and starts[after] < end:
             return False  # a table inside it: not as LibreOffice writes
         regions.append((m.start(), end))
     pos = 0
@@ -1318,11 +1338,21 @@ def _walk_ods(part: bytes) -> list[_SheetArea]:
     sheets: list[_SheetArea] = []
     sheet: _SheetArea | None = None
     row = col = row_repeat = 0
+    depth = 0
     for end, local, attrs, closing, _ in _tokens(part):
         if local == b"table" and not end:
-            sheet = _SheetArea(_text(_first(_attrs(attrs), b"name")))
+            name = _text(_first(_attrs(attrs), b"name"))
+            if depth:
+                # A reader keeps reading the outer table's rows past the inner start, so its
+                # cells would be counted (and formulas looked for) under the wrong name.
+                raise Refusal(UNREADABLE, f"таблица «{name}» вложена в другую таблицу — так файлы "
+                                          "не записывает ни один табличный редактор")
+            depth += not closing
+            sheet = _SheetArea(name)
             sheets.append(sheet)
             row = col = 0
+        elif local == b"table" and end:
+            depth = max(0, depth - 1)
         elif sheet is None:
             continue
         elif local == b"table-row" and not end:
@@ -1372,20 +1402,32 @@ def _xlsx_sheet_declarations(parts: Mapping[str, bytes]) -> dict[str, int]:
     return {part.lower(): len(names) for part, names in _xlsx_sheets(parts).items()}
 
 
+_AMBIGUOUS = "лист объявлен в книге неоднозначно ({what}) — так файлы не записывает ни один табличный редактор"
+
+
 def _xlsx_sheets(parts: Mapping[str, bytes]) -> dict[str, list[str]]:
-    """Sheet part name -> the names of the sheets declared on it, in order."""
+    """Sheet part name (lower case: readers look parts up so) -> the names of the sheets
+    declared on it, in order.  A declaration a reader could take otherwise than this — two
+    names or two ids on one sheet, two ids or targets on one relationship — is refused: the
+    formula cells found on a part must reach the sheet the reader reads them as."""
     targets: dict[bytes, str] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[1], b""))):
         a = _attrs(attrs)
         if local == b"Relationship" and not end and b"Id" in a and b"Target" in a:
+            if len(a[b"Id"]) > 1 or len(a[b"Target"]) > 1:
+                raise Refusal(UNREADABLE, _AMBIGUOUS.format(what="у связи два идентификатора или два адреса"))
             target = _text(_first(a, b"Target"))
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
-            targets[_first(a, b"Id")] = _normpath(path)
+            targets[_first(a, b"Id")] = _normpath(path).lower()
     names: dict[str, list[str]] = {}
     for end, local, attrs, _, _ in _tokens(_utf8(parts.get(_WORKBOOK_PARTS[0], b""))):
         a = _attrs(attrs)
+        if local != b"sheet" or end:
+            continue
+        if len(a.get(b"name", ())) > 1 or len(a.get(b"id", ())) > 1:
+            raise Refusal(UNREADABLE, _AMBIGUOUS.format(what="у листа два имени или две ссылки"))
         rel = _first(a, b"id")
-        if local == b"sheet" and not end and rel in targets and b"name" in a:
+        if rel in targets and b"name" in a:
             names.setdefault(targets[rel], []).append(_text(_first(a, b"name")))
     return names
 
