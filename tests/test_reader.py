@@ -543,3 +543,23 @@ def test_template_saved_by_libreoffice_as_ods(tmp_path):
     assert result.issues == ()
     assert entries(result) == entries(expected)
     assert result.submission.title == expected.submission.title
+
+
+def test_the_reason_column_is_read_under_its_old_label_too(generated_examples, tmp_path):
+    """Templates sent out before say «Примечание» over the reason column: the same notes are read."""
+    import openpyxl
+
+    from cluster_xl.reading.reader import read_submission
+
+    source = generated_examples / "06_ktt_2026-10.xlsx"
+    today = read_submission(source, PLAN).submission.notes
+    assert today  # this example college explains an item
+    wb = openpyxl.load_workbook(source)
+    for sheet in (c.SHEET_ACTIVITIES, c.SHEET_INDICATORS):
+        for row in wb[sheet].iter_rows(max_row=5):
+            for cell in row:
+                if cell.value == c.HEADER_NOTE:
+                    cell.value = "Примечание"
+    wb.save(tmp_path / "old.xlsx")
+    assert c.HEADER_NOTE == "Причина отклонения / примечание"
+    assert read_submission(tmp_path / "old.xlsx", PLAN).submission.notes == today

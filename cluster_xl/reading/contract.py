@@ -55,7 +55,12 @@ TITLE_ALIASES: dict[str, tuple[str, ...]] = {
 HEADER_CODE = "Код"
 HEADER_NAME = "Наименование"
 HEADER_UNIT = "Ед. изм."
-HEADER_NOTE = "Примечание"
+# Where a college explains an item behind its schedule (a programme report's «обоснование
+# причин отклонения»), or notes anything else.  Templates sent out before said «Примечание»:
+# that label, and what people type instead, are read as the same column.
+HEADER_NOTE = "Причина отклонения / примечание"
+NOTE_HEADER_ALIASES = ("Примечание", "Причина отклонения", "Причины отклонения",
+                       "Обоснование причин отклонения", "Комментарий")
 
 
 def header_plan(year: int) -> str:

@@ -455,7 +455,7 @@ def _find_header(grid: Grid, is_code: Callable[[str], bool]) -> _Header | None:
             header_row = r + 1 if measures else r
         if measures:
             return _Header(header_row, code_col, _label_col(labels, c.HEADER_NAME),
-                           _label_col(labels, c.HEADER_NOTE), measures, tuple(repeated),
+                           _note_col(labels), measures, tuple(repeated),
                            _label_col(labels, c.HEADER_UNIT))
     return None
 
@@ -478,6 +478,15 @@ def _sub_headers(years_row: Row, row: Row) -> tuple[dict[tuple[str, int], int], 
         else:
             measures[key] = i
     return measures, repeated
+
+
+def _note_col(labels: list[str]) -> int | None:
+    """The reason / note column: today's label, or the one of templates sent out before."""
+    for label in (c.HEADER_NOTE, *c.NOTE_HEADER_ALIASES):
+        col = _label_col(labels, label)
+        if col is not None:
+            return col
+    return None
 
 
 def _label_col(labels: list[str], label: str) -> int | None:
