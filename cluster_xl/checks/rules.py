@@ -19,7 +19,8 @@ from ..core.numbers import format_ru
 from ..core.text import fold, quote
 from ..plan.model import RATIO_OPS, ControlRatio, Plan
 
-_OPS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
+# Whether a control ratio holds (left, right); also the self-check's mirror of its formulas.
+RATIO_HOLDS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
 _NEGATED = {"eq": "≠", "le": ">", "ge": "<"}
 # Units of whole things: a fraction of one is a typo, never a figure (checked by unit_key).
 _WHOLE_UNITS = frozenset({"чел", "ед"})
@@ -234,7 +235,7 @@ def evaluate_ratios(plan: Plan, values: Mapping[tuple[str, int, str], float], me
         for year in plan.years:
             left = _side(values, ratio.left, year, measure)
             right = _side(values, ratio.right, year, measure)
-            if left is None or right is None or _OPS[ratio.op](left, right):
+            if left is None or right is None or RATIO_HOLDS[ratio.op](left, right):
                 continue
             yield _ratio_issue(ratio, year, on, left, right, file, cells, measure, scope)
 

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..core.measure import line_count
 from ..core.numbers import is_percent_unit, is_whole_unit
+from ..checks.rules import RATIO_HOLDS
 from ..plan.model import Plan
 from ..reading import contract as c
 
@@ -331,7 +332,6 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
                            _where_row_value(layout.places[hit]) if hit is not None else ""))
 
     # 3. a ratio's part larger than its whole
-    parts, chain, ratio_hits, first_hit = [], '""', 0, ""
     conditions: list[tuple[str, str, int]] = []
     for item in plan.items:
         if item.rule != "ratio":
@@ -345,15 +345,9 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
             nv, dv = s.value(num.code, y, m), s.value(den.code, y, m)
             hit = int(_is_num(nv) and _is_num(dv) and nv > dv)
             conditions.append((cond, f"позиция {item.code}, {y} год, {_WORDS[m]}: {num.code} больше {den.code}", hit))
-    for cond, words, hit in reversed(conditions):
-        chain = f"IF({cond}=1,{_quote(words)},{chain})"
-    parts = [cond for cond, _, _ in conditions]
-    ratio_hits = sum(h for _, _, h in conditions)
-    first_hit = next((w for _, w, h in conditions if h), "")
     if conditions:
-        rules.append(_Rule("Часть не больше целого (трудоустроенные — не больше выпускников)",
-                           "Проверьте оба числа позиции: часть не может быть больше целого.",
-                           f"SUM({','.join(parts)})", ratio_hits, chain, first_hit))
+        rules.append(_first_of(conditions, "Часть не больше целого (трудоустроенные — не больше выпускников)",
+                               "Проверьте оба числа позиции: часть не может быть больше целого."))
 
     # 4. the plan's control ratios on the college's own figures
     for ratio in plan.control_ratios:
@@ -376,20 +370,24 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
                 hit = 0
                 if all(_is_num(v) for v in vals.values()):
                     lv, rv = sum(vals[code] for code in ratio.left), sum(vals[code] for code in ratio.right)
-                    hit = int({"eq": abs(lv - rv) > 1e-9, "le": lv > rv, "ge": lv < rv}[ratio.op])
+                    hit = int(not RATIO_HOLDS[ratio.op](lv, rv))
                 conditions.append((cond, f"{y} год, {_WORDS[m]}", hit))
-        if not conditions:
-            continue
-        chain = '""'
-        for cond, words, _ in reversed(conditions):
-            chain = f"IF({cond}=1,{_quote(words)},{chain})"
-        label = f"{ratio.id}" + (f" ({ratio.note})" if ratio.note else "")
-        rules.append(_Rule(
-            f"Контрольное соотношение: {label}",
-            f"Проверьте значения позиций {', '.join(codes)}: ожидается {ratio.id}.",
-            f"SUM({','.join(cond for cond, _, _ in conditions)})", sum(h for _, _, h in conditions),
-            chain, next((w for _, w, h in conditions if h), "")))
+        if conditions:
+            label = f"{ratio.id}" + (f" ({ratio.note})" if ratio.note else "")
+            rules.append(_first_of(conditions, f"Контрольное соотношение: {label}",
+                                   f"Проверьте значения позиций {', '.join(codes)}: ожидается {ratio.id}."))
     return rules, grid, [(year_formula, report_year), (month_formula, s.report_month())], len(flag_defs)
+
+
+def _first_of(conditions: Sequence[tuple[str, str, int]], title: str, fix: str) -> _Rule:
+    """A rule from its conditions (formula giving 1 when broken, words for where, value now):
+    the count is their sum, «where» the words of the first one broken."""
+    chain = '""'
+    for cond, words, _ in reversed(conditions):
+        chain = f"IF({cond}=1,{_quote(words)},{chain})"
+    return _Rule(title, fix, f"SUM({','.join(cond for cond, _, _ in conditions)})",
+                 sum(hit for _, _, hit in conditions), chain,
+                 next((words for _, words, hit in conditions if hit), ""))
 
 
 def _where_row(rng: str, s: _Sheet) -> str:
@@ -472,7 +470,3 @@ def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[st
         for j, (formula, value) in enumerate(row[3 + flags:]):
             ws.write_formula(r, _MIRROR + j, "=" + formula, None, value)
     ws.freeze_panes(3, 0)
-
-
-def _escape(text: str) -> str:
-    return text.replace('"', '""')
