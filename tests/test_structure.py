@@ -10,7 +10,7 @@ import cluster_xl
 
 PACKAGE = Path(cluster_xl.__file__).parent
 # The stages, lowest first: a module may import from its own stage or one below.
-STAGES = ("core", "target", "reading", "checks", "consolidation", "writing", "run", "face")
+STAGES = ("core", "plan", "reading", "checks", "consolidation", "writing", "run", "face")
 
 
 def modules() -> dict[str, Path]:
