@@ -100,6 +100,11 @@ def test_bulk_rows_read_back_as_the_entries(report, tmp_path):
     path = writer.write_report(report, tmp_path / "bulk.xlsx")
     ws = load_workbook(path, read_only=True)[SHEET_DATA]
     rows = [r for r in ws.iter_rows(values_only=True) if r[8] and r[8] != "Ячейка"]
+    # The colleges' reasons come first, written cell by cell; then the bulk rows.
+    reasons = report.consolidation.reasons
+    assert [r[4] for r in rows[:len(reasons)]] == ["Причина"] * len(reasons)
+    assert [r[5] for r in rows[:len(reasons)]] == reasons["text"].tolist()
+    rows = rows[len(reasons):]
     entries = report.consolidation.entries
     assert len(rows) == len(entries)
     assert rows[0][1:] == (entries.loc[0, "code"], entries.loc[0, "item"], entries.loc[0, "year"],

@@ -66,7 +66,8 @@ def test_a_college_without_graduates_does_not_divide_by_zero(report):
 
 
 def test_the_example_is_clean_and_realistic(report):
-    assert report.issues == ()
+    # The one remark of the month: the fifth college gave no reason for what it is behind on.
+    assert {(i.code, i.file) for i in report.issues} == {("reason-missing", "05_tgk_2026-10.xlsx")}
     status = report.consolidation.totals.query("year == 2026").status
     assert {"achieved", "on_track", "behind", "no_target"} <= set(status)
     ahead = report.consolidation.totals.query("year == 2026 and pct > 100")

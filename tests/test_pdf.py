@@ -84,7 +84,7 @@ def test_signature_block_at_the_end_of_each_document_sheet(printed, plan):
     _, _, text = printed
     name = plan.settings.signatory_name
     signed = [n for n, page in enumerate(text) if name in page]
-    assert len(signed) == 4  # «Свод», «Показатели», «По организациям», «Диаграммы»
+    assert len(signed) == 5  # «Свод», «Показатели», «По организациям», «Пояснения к отклонениям», «Диаграммы»
     for n in signed:
         line = next(line for line in text[n].splitlines() if name in line)
         assert "_" * 10 in line  # the line to sign on, between position and name

@@ -25,7 +25,8 @@ def test_examples_are_all_accepted_with_no_issues(plan, generated_examples):
     report = build_report(plan, [generated_examples], OCT)
     assert set(statuses(report).values()) == {ACCEPTED}
     assert len(report.files) == len(plan.colleges)
-    assert [i for i in report.issues] == []
+    # The one remark of the month: the fifth college gave no reason for what it is behind on.
+    assert {(i.code, i.file) for i in report.issues} == {("reason-missing", "05_tgk_2026-10.xlsx")}
 
 
 def test_one_bad_file_never_stops_the_others(plan, generated_examples, tmp_path):

@@ -148,8 +148,8 @@ def book(written):
 
 def test_sheets_in_order(book):
     assert book.sheetnames == list(SHEETS) == [
-        "Свод", "Показатели", "По организациям", "Диаграммы", "Свод по годам", "Данные", "Проверки",
-        "Источники", "Комплектность"]
+        "Свод", "Показатели", "По организациям", "Пояснения к отклонениям", "Диаграммы", "Свод по годам",
+        "Данные", "Проверки", "Источники", "Комплектность"]
     assert SHEETS[:len(DOCUMENT_SHEETS)] == DOCUMENT_SHEETS  # the signed document comes first
 
 

@@ -12,12 +12,12 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterator, Mapping
 
-from ..reading.contract import REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
+from ..reading.contract import HEADER_NOTE, REQUIRED_TITLE_FIELDS, TEMPLATE_FORMAT, TITLE_FIELDS, SHEET_TITLE
 from ..core.issues import Issue, error, warning, Severity
 from ..core.model import FACT, MEASURE_WORDS, TARGET, Entry, Period, Source, Submission
 from ..core.numbers import format_ru
 from ..core.text import fold, quote
-from ..plan.model import RATIO_OPS, ControlRatio, Plan
+from ..plan.model import BEHIND, RATIO_OPS, ControlRatio, Plan, PlanItem, expected_value, judge
 
 # Whether a control ratio holds (left, right); also the self-check's mirror of its formulas.
 RATIO_HOLDS = {"eq": lambda a, b: abs(a - b) < 1e-9, "le": operator.le, "ge": operator.ge}
@@ -33,6 +33,11 @@ def item_label(code: str) -> str:
     return f"показатель {code[1:]}" if code.startswith("П") else code
 
 
+def item_heading(code: str) -> str:
+    """What a message about one item starts with: «Показатель 3», «Позиция 2.3.2»."""
+    return f"Показатель {code[1:]}" if code.startswith("П") else f"Позиция {code}"
+
+
 # -- one college's file ------------------------------------------------------
 
 
@@ -45,6 +50,9 @@ def check_submission(sub: Submission, plan: Plan, period: Period | None) -> list
     values, cells = _college_values(sub)
     for measure in (TARGET, FACT):
         issues += evaluate_ratios(plan, values, measure, measure, sub.file, cells)
+    # A reason is asked for a figure read as meant; one with an error is fixed first.
+    wrong = {i.item for i in issues if i.is_error and i.item}
+    issues += _check_reasons(sub, plan, period or sub.period, values, wrong)
     return issues
 
 
@@ -130,6 +138,65 @@ def _check_entries(sub: Submission, plan: Plan, period: Period | None) -> Iterat
                           f"Факт за {e.year} год указан в отчёте за {period}: факт будущего года не учитывается "
                           "в оценке исполнения.", **_where(e.source, e))
     yield from _check_ratio_parts(sub, plan)
+
+
+def college_value(item: PlanItem, values: Mapping[tuple[str, int, str], float], year: int,
+                  measure: str) -> float | None:
+    """One college's own value of an item, by the item's rule (None where it gave none).
+
+    The same rules as the cluster's, on one college: a sum is its row, a «cluster» item
+    is 1 once it happened, a ratio is its own numerator over its own denominator."""
+    if item.rule == "ratio":
+        num = values.get((item.part("numerator").code, year, measure))
+        den = values.get((item.part("denominator").code, year, measure))
+        return None if num is None or not den or den <= 0 else num / den * 100
+    if item.rule == "distinct":
+        return None  # counted from the specialties list, which has no reason column
+    value = values.get((item.code, year, measure))
+    if value is None or item.rule != "cluster":
+        return value
+    return 1.0 if value > 0 else 0.0
+
+
+def college_status(item: PlanItem, values: Mapping[tuple[str, int, str], float], period: Period,
+                   tolerance: float) -> tuple[str, float | None]:
+    """A college's status on an item in the report year against its own target, and where the
+    schedule wants it by the report month: what `reason-missing` and the explanatory sheet use."""
+    target = college_value(item, values, period.year, TARGET)
+    fact = college_value(item, values, period.year, FACT)
+    if target is None:
+        return judge(fact, None, None, tolerance), None
+    previous = college_value(item, values, period.year - 1, TARGET) or 0.0
+    expected = expected_value(item.schedule, target, previous, period.month)
+    return judge(fact, target, expected, tolerance), expected
+
+
+def _check_reasons(sub: Submission, plan: Plan, period: Period | None,
+                   values: Mapping[tuple[str, int, str], float], wrong: set[str]) -> Iterator[Issue]:
+    """`reason-missing`: an item behind the college's own target and schedule, its reason empty
+    (not for an item whose figures have an error: those are to be corrected, not explained)."""
+    if period is None or period.year not in plan.years:
+        return
+    for item in plan.items:
+        if wrong & {item.code, *item.input_codes}:
+            continue
+        cells = [sub.note_cells[c] for c in item.input_codes if c in sub.note_cells]
+        if not cells or any(sub.notes.get(c) for c in item.input_codes):
+            continue
+        status, expected = college_status(item, values, period, plan.settings.on_track_tolerance)
+        if status != BEHIND:
+            continue
+        fact = college_value(item, values, period.year, FACT)
+        target = college_value(item, values, period.year, TARGET)
+        digits = 1 if item.unit == "%" else 2
+        yield warning(
+            "reason-missing",
+            f"{item_heading(item.code)}: факт {format_ru(fact, digits)} ниже ожидаемого по графику "
+            f"на {period.words} ({format_ru(expected, digits)} при цели организации "
+            f"{format_ru(target, digits)} на {period.year} год), а причина отставания не указана. "
+            f"Укажите её в графе «{HEADER_NOTE}».",
+            file=cells[0].file, sheet=cells[0].sheet, cell=cells[0].cell, item=item.code,
+            year=period.year, value=format_ru(fact, digits))
 
 
 def _check_ratio_parts(sub: Submission, plan: Plan) -> Iterator[Issue]:

@@ -19,11 +19,14 @@ Frames produced (column contracts the writer relies on):
 
 `entries` — every accepted number, traceable to its cell:
     org_id, organisation, item, code, year, measure, value, file, sheet, cell
+
+`reasons` — every reason / note a college wrote in a row it fills in, verbatim text:
+    org_id, organisation, item, code, text, file, sheet, cell
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pandas as pd
@@ -31,6 +34,7 @@ import pandas as pd
 from ..core.issues import Issue, warning
 from ..core.model import ACCEPTED, PackedEntries
 from ..core.numbers import format_ru
+from ..plan.model import ACHIEVED, BEHIND, NO_DATA, NO_TARGET, ON_TRACK, SCHEDULES, schedule_share
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.model import FileOutcome, Period
@@ -46,15 +50,20 @@ STATUS_LABELS = {
 }
 
 
+ENTRY_COLUMNS = ["org_id", "organisation", "item", "code", "year", "measure", "value", "file", "sheet", "cell"]
+REASON_COLUMNS = ["org_id", "organisation", "item", "code", "text", "file", "sheet", "cell"]
+
+
 @dataclass(frozen=True)
 class Consolidation:
     totals: pd.DataFrame
     by_college: pd.DataFrame
     entries: pd.DataFrame
     findings: tuple[Issue, ...]
+    # Empty in a Consolidation made by hand (tests, benchmarks); `consolidate` fills it.
+    reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
 
 
-ENTRY_COLUMNS = ["org_id", "organisation", "item", "code", "year", "measure", "value", "file", "sheet", "cell"]
 
 
 def consolidate(plan: "Plan", files: Sequence["FileOutcome"], period: "Period") -> Consolidation:
@@ -65,7 +74,8 @@ def consolidate(plan: "Plan", files: Sequence["FileOutcome"], period: "Period") 
     totals = _totals(plan, entries, marks, period)
     by_college = _by_college(plan, entries, marks, accepted, period)
     findings = tuple(_target_findings(totals, len(accepted), len(plan.colleges)))
-    return Consolidation(totals=totals, by_college=by_college, entries=entries, findings=findings)
+    return Consolidation(totals=totals, by_college=by_college, entries=entries, findings=findings,
+                         reasons=_reasons_frame(plan, accepted))
 
 
 # -- frames ------------------------------------------------------------------
@@ -98,6 +108,21 @@ def _extend_packed(columns: dict[str, list], f: "FileOutcome", entries: PackedEn
                          ("value", entries.values), ("file", entries.files), ("sheet", entries.sheets),
                          ("cell", entries.cells)):
         columns[name] += column
+
+
+def _reasons_frame(plan: "Plan", accepted: Sequence["FileOutcome"]) -> pd.DataFrame:
+    """The colleges' reasons in book order: college by college, rows in plan order."""
+    order = {code: n for n, code in enumerate(plan.input_codes)}
+    rows = []
+    for f in accepted:
+        sub = f.submission
+        org_id = f.organisation_id or f.organisation
+        for code in sorted((c for c in sub.notes if c in order), key=order.get):
+            where = sub.note_cells.get(code)
+            rows.append((org_id, f.organisation, plan.input_codes[code].code, code, sub.notes[code],
+                         where.file if where else f.file, where.sheet if where else "",
+                         where.cell if where else ""))
+    return pd.DataFrame(rows, columns=REASON_COLUMNS)
 
 
 def _specialty_marks(accepted: Sequence["FileOutcome"]) -> pd.DataFrame:
@@ -228,31 +253,24 @@ def _status(frame: pd.DataFrame, prev: pd.Series, period: "Period", tolerance: f
     Years before the report year are closed (judged against the full target);
     later years have no status yet.
     """
-    share = period.month / 12
     target, fact, sched = frame["target"], frame["fact"], frame["schedule"]
     current = frame["year"] == period.year
     closed = frame["year"] < period.year
     expected = pd.Series(float("nan"), index=frame.index)
     expected[closed] = target[closed]
-    linear = target * share
-    by_schedule = {
-        "linear": linear,
-        "year_end": target if period.month == 12 else target * 0.0,
-        "level": target,
-        "cumulative": prev + (target - prev) * share,
-    }
-    for name, values in by_schedule.items():
+    for name in SCHEDULES:  # vectorised `expected_value`, one schedule at a time
         mask = current & (sched == name)
-        expected[mask] = values[mask]
+        base = prev if name == "cumulative" else 0.0
+        expected[mask] = (base + (target - base) * schedule_share(name, period.month))[mask]
     status = pd.Series("", index=frame.index, dtype="object")
     judged = current | closed
-    status[judged & target.isna()] = "no_target"
+    status[judged & target.isna()] = NO_TARGET  # vectorised `judge`
     has = judged & target.notna()
-    status[has & fact.isna()] = "no_data"
+    status[has & fact.isna()] = NO_DATA
     ok = has & fact.notna()
-    status[ok & (fact < expected * (1 - tolerance))] = "behind"
-    status[ok & (fact >= expected * (1 - tolerance))] = "on_track"
-    status[ok & (fact >= target)] = "achieved"
+    status[ok & (fact < expected * (1 - tolerance))] = BEHIND
+    status[ok & (fact >= expected * (1 - tolerance))] = ON_TRACK
+    status[ok & (fact >= target)] = ACHIEVED
     return expected, status
 
 

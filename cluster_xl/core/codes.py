@@ -80,6 +80,8 @@ CODES: tuple[Code, ...] = (
     Code("template-plan", "warning", "a template made for another plan", _FILE),
     Code("unknown-template-version", "warning", "a template version this tool does not know", _FILE),
     Code("future-fact", "warning", "a fact for a year after the report year", _FILE),
+    Code("reason-missing", "warning", "an item behind the college's own target and schedule, its «Причина "
+         "отклонения / примечание» cell empty; located on that cell", _FILE),
     Code("lock-file", "warning", "an office suite's lock file (`~$…`) or a file the system leaves in folders "
          "(`Thumbs.db`, `desktop.ini`): skipped, not counted among the files received", _FILE),
     Code("own-book", "warning", "a consolidated book of cluster_xl (this month's or last month's) in the "

@@ -190,7 +190,9 @@ class Submission:
     template_version: str | None
     entries: tuple[Entry, ...]
     specialties: tuple[Specialty, ...] = ()
-    notes: Mapping[str, str] = field(default_factory=dict)  # row code -> «Примечание» text
+    notes: Mapping[str, str] = field(default_factory=dict)  # row code -> reason / note text
+    # Row code -> the cell of its reason / note (filled in or not), where a reason is asked for.
+    note_cells: Mapping[str, Source] = field(default_factory=dict)
     # Title field -> A1 cell of its value (or where it belongs), for issue locations.
     title_cells: Mapping[str, str] = field(default_factory=dict)
     # Row code -> the «Ед. изм.» text in the college's row, and where it is.

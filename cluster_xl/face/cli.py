@@ -280,12 +280,16 @@ def _annotate(path: Path, issues, out: Path) -> bool:
                    "организациям и отметить позиции, где факт уменьшился.")
 @click.option("--pdf", "as_pdf", is_flag=True,
               help="Записать рядом с книгой PDF печатных листов (нужен LibreOffice).")
+@click.option("--docx", "as_docx", is_flag=True,
+              help="Записать рядом с книгой пояснительную записку (.docx): итоги, позиции с отставанием "
+                   "и причины, названные организациями, контрольная сумма книги, подпись.")
 @click.option("--date", "formed_on", type=DateType(), default=None,
               help="Дата формирования отчёта (ДД.ММ.ГГГГ). По умолчанию — самая поздняя дата "
                    "заполнения принятых файлов, а без неё — последний день отчётного месяца.")
 @jobs_option
 @plan_option
-def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, formed_on, jobs, plan_path):
+def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, as_docx, formed_on, jobs,
+                plan_path):
     """Свести отчёты из указанных папок и файлов в одну книгу.
 
     Каждый файл попадает в лист «Источники» со своим статусом; файл с ошибками
@@ -305,6 +309,7 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     given = [*(f.path for f in files), previous_path, plan_path]
     _distinct_output(output, given)
     _distinct_output(output.with_suffix(".pdf") if as_pdf else None, given)
+    _distinct_output(output.with_suffix(".docx") if as_docx else None, given)
     plan = load(plan_path)
     _period_of_plan(period, plan)
     formed_on = _date_near(formed_on, period)
@@ -331,14 +336,19 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     if as_pdf:
         _phase("PDF")
     pdf_failed = _write_pdf(report, output.with_suffix(".pdf"), quiet=as_json) if as_pdf else None
+    if as_docx:
+        _phase("Пояснительная записка")
+    docx_failed = _write_docx(report, output.with_suffix(".docx"), output, quiet=as_json) if as_docx else None
     if as_json:
-        pdf = {"pdf": None if pdf_failed else str(output.with_suffix(".pdf")),
-               "pdf_error": pdf_failed} if as_pdf else {}
-        click.echo(json_report(outcomes, findings, period=str(period), output=str(output), **pdf))
+        extra = {"pdf": None if pdf_failed else str(output.with_suffix(".pdf")),
+                 "pdf_error": pdf_failed} if as_pdf else {}
+        if as_docx:
+            extra.update(docx=None if docx_failed else str(output.with_suffix(".docx")), docx_error=docx_failed)
+        click.echo(json_report(outcomes, findings, period=str(period), output=str(output), **extra))
     else:
         click.echo(summary_block(outcomes, findings))  # the last thing printed
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
-    if failed or (strict and report.issues) or pdf_failed:
+    if failed or (strict and report.issues) or pdf_failed or docx_failed:
         raise Problems()
 
 
@@ -445,6 +455,27 @@ def _write_pdf(report, path: Path, quiet: bool) -> str | None:
         raise
     _written(path)
     click.echo(printable(f"PDF записан: {path}"), err=quiet)
+    return None
+
+
+def _write_docx(report, path: Path, book: Path, quiet: bool) -> str | None:
+    """The explanatory note beside the workbook, naming it with its SHA-256; None when
+    written, else why not (printed on stderr; a note of that name from an earlier run is
+    removed, as a PDF is)."""
+    from ..run.collect import sha256
+    from ..writing.note import write_note
+
+    try:
+        write_note(report, path, book.name, sha256(book))
+    except OSError as exc:
+        reason = f"Пояснительная записка не записана: {os_reason(exc)}." + _remove_stale(path)
+        click.echo(printable(reason), err=True)
+        return reason
+    except BaseException:
+        _remove_stale(path)
+        raise
+    _written(path)
+    click.echo(printable(f"Пояснительная записка записана: {path}"), err=quiet)
     return None
 
 

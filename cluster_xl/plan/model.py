@@ -35,6 +35,43 @@ SCHEDULE_LABELS = {
     "level": "уровень (сравнивается с целью)",
     "cumulative": "нарастающим итогом от значения прошлого года",
 }
+# Item statuses, as words of the code; their Russian labels live with the report.
+ACHIEVED, ON_TRACK, BEHIND, NO_TARGET, NO_DATA = "achieved", "on_track", "behind", "no_target", "no_data"
+
+
+def schedule_share(schedule: str, month: int) -> float:
+    """How much of the year's way to its target should be done by the end of `month`.
+
+    linear and cumulative: month/12; year_end: nothing before December; level: all of it
+    (a level is compared with its target every month).  The README's «Statuses and the
+    schedule» says the same in words; consolidation and the checks both judge by it."""
+    if schedule == "level":
+        return 1.0
+    if schedule == "year_end":
+        return 1.0 if month == 12 else 0.0
+    return month / 12
+
+
+def expected_value(schedule: str, target: float, previous: float, month: int) -> float:
+    """Where an item should be by the end of `month`: a cumulative item starts from last
+    year's target (`previous`), every other item from zero."""
+    base = previous if schedule == "cumulative" else 0.0
+    return base + (target - base) * schedule_share(schedule, month)
+
+
+def judge(fact: float | None, target: float | None, expected: float | None, tolerance: float) -> str:
+    """The status of one item in the report year (or a closed one, with expected = target)."""
+    if target is None:
+        return NO_TARGET
+    if fact is None:
+        return NO_DATA
+    if fact >= target:
+        return ACHIEVED
+    if expected is not None and fact < expected * (1 - tolerance):
+        return BEHIND
+    return ON_TRACK
+
+
 ROLES = ("base", "college", "employer")
 ROLE_LABELS = {"base": "базовая организация", "college": "колледж", "employer": "работодатель"}
 KINDS = ("activity", "indicator")

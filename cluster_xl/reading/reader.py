@@ -269,6 +269,7 @@ def _read_book(book: _Book, path: Path, file: str, sha256: str, plan: Plan,
         entries=tuple(table.entries),
         specialties=specialties,
         notes=dict(table.notes),
+        note_cells=dict(table.note_cells),
         title_cells=title.cells,
         units=dict(table.units),
         cells=dict(table.cells),
@@ -615,6 +616,7 @@ class _TableState:
 
     entries: list[Entry] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    note_cells: dict[str, Source] = field(default_factory=dict)  # the reason cell, filled or not
     seen: dict[str, str] = field(default_factory=dict)  # code -> where its first row is, in words
     units: dict[str, tuple[str, Source]] = field(default_factory=dict)  # «Ед. изм.» as typed
     cells: dict[tuple[str, int, str], Source] = field(default_factory=dict)  # filled or not
@@ -658,7 +660,9 @@ def _read_row(ctx: _Context, state: _TableState, sheet: str, header: _Header, co
             state.filled = True
         _take_values(ctx, state, sheet, code, r, columns, values)
         # Only rows a college fills in: the template explains computed rows in this column.
-        _take_note(state, code, _at(row, header.note_col))
+        if header.note_col is not None:
+            state.note_cells[code] = Source(ctx.file, sheet, a1(r, header.note_col))
+            _take_note(state, code, _at(row, header.note_col))
         return
     if all(v is None or v == "" for v in values):
         return  # an empty or heading row: by far the most common other row

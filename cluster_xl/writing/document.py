@@ -13,12 +13,13 @@ from typing import Sequence
 
 from ..consolidation.report import Report
 from ..core.model import college_key
-from ..core.names import SHEET_INDICATORS, SHEET_SUMMARY
+from ..consolidation.explain import reasons_index
+from ..core.names import SHEET_EXPLANATIONS, SHEET_INDICATORS, SHEET_SUMMARY
 from ..core.numbers import format_ru
-from ..plan.model import RULE_LABELS, SCHEDULE_LABELS, PlanItem
+from ..plan.model import BEHIND, RULE_LABELS, SCHEDULE_LABELS, PlanItem
 from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
 from .layout import (
-    DASH, DOCUMENT_WIDTH, NOT_APPLICABLE, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
+    DASH, DOCUMENT_WIDTH, NOT_APPLICABLE, REASON_MARK, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
     change_header, closing, legend, legend_meanings, number_style, orgs_word, schedule_note, status_cell,
 )
 
@@ -129,6 +130,8 @@ def _note_cell(sheet: Sheet, row: int, col: int, item: PlanItem, now: dict) -> N
             f"Числитель — {item.part('numerator').name}.\n"
             f"Знаменатель — {item.part('denominator').name}."
         ), {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
+    if now.get("status") == BEHIND:
+        lines.append(f"Причины отставания — на листе «{SHEET_EXPLANATIONS}».")
     sheet.text(row, col, "\n".join(lines), "text")
 
 
@@ -170,6 +173,9 @@ def by_college_sheet(book, ws, report: Report) -> None:
         notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
     notes.append("Цвет и знак значения организации — по её собственному плану на год; "
                  "столбец «Кластер» — по утверждённой цели кластера.")
+    if len(reasons_index(report)):
+        notes.append(f"{REASON_MARK} — организация указала причину отклонения или примечание; причины "
+                     f"отставания приведены на листе «{SHEET_EXPLANATIONS}».")
     for text in notes:
         row += 1
         sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
@@ -193,6 +199,7 @@ def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tu
     year = report.period.year
     prev = report.previous
     keys = [key for key, _ in colleges]
+    reasons = reasons_index(report)
     row = header + 1
     for item in report.plan.items:
         style = styles[item.code]
@@ -211,7 +218,7 @@ def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tu
         else:
             mine = by_code.get(item.code, {})
             for n, key in enumerate(keys, start=2):
-                marked_number(sheet, row, n, *mine.get(key, NO_DATA), style)
+                marked_number(sheet, row, n, *mine.get(key, NO_DATA), style, (key, item.code) in reasons)
             cluster = totals.get((item.code, year), {})
             marked_number(sheet, row, col, num(cluster.get("fact")), as_text(cluster.get("status")), style)
         row += 1
@@ -221,10 +228,12 @@ def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tu
 NO_DATA = (None, "no_data")
 
 
-def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status: str, style: str) -> None:
-    """A number coloured by its status, with the status mark in its number format."""
+def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status: str, style: str,
+                  reason: bool = False) -> None:
+    """A number coloured by its status, with the status mark in its number format (and
+    REASON_MARK after it where the college gave a reason)."""
     status = status or None
     if value is None:
-        sheet.text(row, col, DASH, "dash", status)
+        sheet.text(row, col, DASH + (REASON_MARK if reason else ""), "dash", status)
     else:
-        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status))
+        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status, reason))

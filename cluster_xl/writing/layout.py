@@ -51,6 +51,8 @@ STATUS_FILLS = {
 # A mark beside the word, so a black-and-white printout still reads (all in
 # Times New Roman / Liberation Serif: no font fallback).
 STATUS_MARKS = {"achieved": "●", "on_track": "○", "behind": "▼"}
+# After a college's figure on «По организациям»: it wrote a reason for the item.
+REASON_MARK = "*"
 NUMBER_FORMATS = {"int": "#,##0", "dec": "#,##0.0", "amount": "#,##0.00"}
 # Named styles; a cell's format merges one or more of these, left to right.
 STYLES: dict[str, dict] = {
@@ -90,6 +92,9 @@ STYLES: dict[str, dict] = {
     # The status mark printed before a number; the cell stays a number.
     **{f"{name}@{status}": {"num_format": f'"{mark} "{fmt}'}
        for name, fmt in NUMBER_FORMATS.items() for status, mark in STATUS_MARKS.items()},
+    # The same with REASON_MARK after it: the college gave a reason for the item.
+    **{f"{name}@{status}{REASON_MARK}": {"num_format": (f'"{mark} "' if mark else "") + f'{fmt}"{REASON_MARK}"'}
+       for name, fmt in NUMBER_FORMATS.items() for status, mark in {**STATUS_MARKS, "": ""}.items()},
 }
 # The legend strip repeated atop every printed page: colour, mark and word (the
 # words say what they mean; the legend under the table says it in full).
@@ -157,12 +162,14 @@ class Book:
     def fmt(self, *names: str | None):
         return self.style(names)[0]
 
-    def marked(self, style: str, status: str | None):
-        """A number style coloured by `status`, its mark in the number format (made once)."""
-        found = self._marked.get((style, status))
+    def marked(self, style: str, status: str | None, reason: bool = False):
+        """A number style coloured by `status`, its mark in the number format (made once);
+        with `reason`, REASON_MARK after the number."""
+        found = self._marked.get((style, status, reason))
         if found is None:
-            mark = f"{style}@{status}" if status in STATUS_MARKS else None
-            found = self._marked[(style, status)] = self.fmt(style, status, mark)
+            mark = f"{style}@{status if status in STATUS_MARKS else ''}{REASON_MARK}" if reason else (
+                f"{style}@{status}" if status in STATUS_MARKS else None)
+            found = self._marked[(style, status, reason)] = self.fmt(style, status, mark)
         return found
 
 

@@ -17,7 +17,8 @@ from typing import Sequence
 
 from ..core.model import Period
 from ..core.office import OfficeError, convert
-from ..plan.model import Plan, PlanItem
+from ..checks.rules import college_status
+from ..plan.model import BEHIND, Plan, PlanItem
 from .template import Filling, write_template
 
 # (code, name): real federal specialty codes of the fuel-and-energy field.
@@ -144,7 +145,7 @@ def example_fillings(plan: Plan, period: Period) -> list[CollegeFile]:
         files.append(CollegeFile(org.id, f"{k + 1:02d}_{org.id}_{period}.xlsx",
                                  Filling(title=title, values=values[k],
                                          specialties=_specialties(k, plan),
-                                         notes=_notes(k))))
+                                         notes=_notes(k, plan, period, values[k]))))
     assert n == len(files)
     return files
 
@@ -220,12 +221,43 @@ def _specialties(k: int, plan: Plan):
     return rows
 
 
-def _notes(k: int) -> dict[str, str]:
+# What a college writes for an item behind its schedule (the example's fifth college writes
+# nothing, so the example month shows `reason-missing`).
+_REASONS = {
+    "1.1.1": ("Приказ о включении представителя в экспертную группу ожидается в ноябре.",
+              "Представитель колледжа включён в экспертную группу с ноября (приказ от 28.10.2026)."),
+    "1.1.2": ("Согласование двух программ с работодателем перенесено на ноябрь: ожидается заключение "
+              "экспертной группы.",
+              "Программы направлены работодателю 20.10.2026; согласование ожидается до 30.11.2026."),
+    "1.1.3": ("Экспертная оценка проводится после согласования ОПОП-П (п. 1.1.2); завершение — в декабре.",
+              "Анализ программ запланирован на заседание экспертной группы в декабре."),
+    "2.1.1": ("Обучение запланировано на ноябрь по графику центра повышения квалификации.",
+              "Заявка на обучение подана; обучение — в ноябре."),
+    "3.2": ("Оборудование по договору пожертвования передаётся после поставки, в ноябре.",
+            "Акт приёма-передачи имущества будет подписан в декабре после монтажа оборудования."),
+    "4.2.1": ("Обучение части педагогов перенесено на ноябрь по графику ЦПК.",
+              "Один педагог на больничном; обучение перенесено на следующий поток ЦПК."),
+    "4.3.1": ("Стажировка на предприятии перенесена на декабрь по просьбе работодателя.",
+              "Стажировка начнётся в ноябре после согласования программы с предприятием."),
+    "6.3.1": ("Основная часть профориентационных мероприятий проводится в ноябре–декабре.",
+              "Мероприятия ЕДОД для школ района запланированы на ноябрь."),
+    "П7": ("Средства бюджета субъекта поступают поквартально; за IV квартал — в декабре.",
+           "Внебюджетные средства работодателя поступят после заключения договора в ноябре."),
+}
+_SILENT_COLLEGE = 4
+
+
+def _notes(k: int, plan: Plan, period: Period, values: dict) -> dict[str, str]:
+    notes = {}
     if k == 3:
-        return {"5.4.1/з": "Первый выпуск по программам кластера — в 2027 году."}
-    if k == 5:
-        return {"4.2.1": "Обучение части педагогов перенесено на ноябрь по графику ЦПК."}
-    return {}
+        notes["5.4.1/з"] = "Первый выпуск по программам кластера — в 2027 году."
+    if k == _SILENT_COLLEGE:
+        return notes
+    for item in plan.items:
+        status, _ = college_status(item, values, period, plan.settings.on_track_tolerance)
+        if status == BEHIND and item.code in _REASONS and item.input_codes:
+            notes[item.input_codes[0]] = _REASONS[item.code][k % 2]
+    return notes
 
 
 def write_examples(plan: Plan, folder: Path, period: Period, ods_index: int | None = 6) -> list[Path]:

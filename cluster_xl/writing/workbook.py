@@ -16,13 +16,14 @@ from typing import Iterable
 from ..consolidation.report import Report
 from ..core.files import write_atomically
 from ..core.names import (
-    DOCUMENT_SHEETS, SHEET_BY_COLLEGE, SHEET_BY_YEAR, SHEET_CHARTS, SHEET_COMPLETENESS, SHEET_DATA,
+    DOCUMENT_SHEETS, SHEET_BY_COLLEGE, SHEET_BY_YEAR, SHEET_CHARTS, SHEET_COMPLETENESS, SHEET_DATA, SHEET_EXPLANATIONS,
     SHEET_INDICATORS, SHEET_ISSUES, SHEET_SOURCES, SHEET_SUMMARY, SHEETS,
 )
 from .bulk import BulkSheet, BulkWorkbook, FastSheet
 from .charts import charts_sheet
 from .completeness import completeness_sheet
 from .document import by_college_sheet, indicators_sheet, summary_sheet
+from .explanations import explanations_sheet
 from .layout import REPORT_TITLE, WORKBOOK_OPTIONS, Book, period_phrase
 from .working import by_year_sheet, data_sheet, issues_sheet, sources_sheet
 
@@ -69,7 +70,8 @@ def _fill_workbook(workbook, report: Report, sheets: set[str] | None = None) -> 
     book = Book(workbook)
     for name, fill in (
         (SHEET_SUMMARY, summary_sheet), (SHEET_INDICATORS, indicators_sheet),
-        (SHEET_BY_COLLEGE, by_college_sheet), (SHEET_CHARTS, charts_sheet),
+        (SHEET_BY_COLLEGE, by_college_sheet), (SHEET_EXPLANATIONS, explanations_sheet),
+        (SHEET_CHARTS, charts_sheet),
         (SHEET_BY_YEAR, by_year_sheet), (SHEET_DATA, data_sheet),
         (SHEET_ISSUES, issues_sheet), (SHEET_SOURCES, sources_sheet),
         (SHEET_COMPLETENESS, completeness_sheet),

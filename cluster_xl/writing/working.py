@@ -60,11 +60,34 @@ def data_sheet(book, ws, report: Report) -> None:
     ])
     header = sheet.title_block(report, "Исходные значения принятых отчётов с указанием ячеек")
     sheet.header(header)
-    # One row per accepted number (bulk.FIELDS): organisation, row code, item, year,
-    # plan/fact, value, file, sheet, cell — rendered in one pass, not cell by cell.
-    row = data_rows(sheet, header + 1, report.consolidation.entries)
+    # First the colleges' reasons, text as typed, each with its cell (a few dozen rows,
+    # written before the bulk rows, which must come last); then one row per accepted
+    # number (bulk.FIELDS): organisation, row code, item, year, plan/fact, value, file,
+    # sheet, cell — rendered in one pass, not cell by cell.
+    row = _reason_rows(sheet, header + 1, report)
+    row = data_rows(sheet, row, report.consolidation.entries)
     ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
     sheet.page_setup((header, header))
+
+
+REASON_MEASURE = "Причина"  # «План/Факт» of a reason row on «Данные»
+
+
+def _reason_rows(sheet: Sheet, row: int, report: Report) -> int:
+    frame = report.consolidation.reasons
+    for org, code, item, text, file, sheet_name, cell in zip(
+            *(frame[c].tolist() for c in ("organisation", "code", "item", "text", "file", "sheet", "cell"))):
+        sheet.text(row, 0, as_text(org), "text")
+        sheet.text(row, 1, as_text(code), "code")
+        sheet.text(row, 2, as_text(item), "code")
+        sheet.text(row, 3, "", "dash")
+        sheet.text(row, 4, REASON_MEASURE, "dash")
+        sheet.text(row, 5, as_text(text), "text")
+        sheet.text(row, 6, as_text(file), "text")
+        sheet.text(row, 7, as_text(sheet_name), "text")
+        sheet.text(row, 8, as_text(cell), "code")
+        row += 1
+    return row
 
 
 # -- «Проверки» --------------------------------------------------------------

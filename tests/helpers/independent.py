@@ -163,3 +163,54 @@ def specialty_cells(path: Path) -> dict[tuple[str, int, str], str]:
                     word, year = label.split()[:2]
                     out[(str(r[0]).strip(), int(year), MEASURES[word])] = a1(i, j)
     return out
+
+
+# -- the schedule and the reasons, as the README states them -----------------------------
+
+
+def expected_by(schedule: str, target: float, last_year_target: float, month: int) -> float:
+    """Where an item should be at the end of `month` (README, «Statuses and the schedule»)."""
+    if schedule == "level":
+        return target
+    if schedule == "year_end":
+        return target if month == 12 else 0.0
+    if schedule == "cumulative":
+        return last_year_target + (target - last_year_target) * month / 12
+    return target * month / 12
+
+
+def is_behind(fact: float, target: float, expected: float, tolerance: float = 0.1) -> bool:
+    """«отставание»: below the year's target and below expected × (1 − tolerance)."""
+    return fact < target and fact < expected * (1 - tolerance)
+
+
+def read_notes(path: Path) -> dict[str, tuple[str, str, str]]:
+    """{row code: (text, sheet, A1)} of every filled «Причина отклонения / примечание» cell."""
+    grid = load_grid(path)
+    out = {}
+    for sheet in ("Мероприятия", "Показатели"):
+        rows = grid[sheet]
+        h = next(i for i, r in enumerate(rows) if "Код" in r)
+        header = rows[h]
+        code_col = header.index("Код")
+        note_col = next(j for j, label in enumerate(header)
+                        if isinstance(label, str) and label.startswith("Причина отклонения"))
+        for i, r in enumerate(rows[h + 1:], start=h + 1):
+            if code_col < len(r) and r[code_col] is not None and note_col < len(r):
+                text = r[note_col]
+                if isinstance(text, str) and text.strip():
+                    out[str(r[code_col]).strip()] = (text.strip(), sheet, a1(i, note_col))
+    return out
+
+
+def note_cell(path: Path, sheet: str, code: str) -> str:
+    """A1 of the reason cell in the row of `code` (filled in or not)."""
+    rows = load_grid(path)[sheet]
+    h = next(i for i, r in enumerate(rows) if "Код" in r)
+    header = rows[h]
+    code_col = header.index("Код")
+    note_col = next(j for j, label in enumerate(header)
+                    if isinstance(label, str) and label.startswith("Причина отклонения"))
+    row = next(i for i, r in enumerate(rows[h + 1:], start=h + 1)
+               if code_col < len(r) and r[code_col] is not None and str(r[code_col]).strip() == code)
+    return a1(row, note_col)

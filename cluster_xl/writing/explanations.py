@@ -1,0 +1,90 @@
+"""«Пояснения к отклонениям»: the items behind schedule, and what each college says.
+
+A document sheet (printed and signed with the others).  For every item behind
+its schedule at cluster level: a line with the cluster's target, where the
+schedule wants it by the report date, the fact and the gap; under it one line
+per college with a target or a fact of its own, judged by its own plan, and
+the reason it wrote, verbatim (always written as text: a reason starting with
+«=» stays a reason).  The rows come from `consolidation.explain`, as the
+explanatory note's do.
+"""
+
+from __future__ import annotations
+
+from ..consolidation.explain import NO_REASON, BehindItem, behind_items, summary
+from ..consolidation.report import Report
+from .layout import (
+    DASH, DOCUMENT_WIDTH, STRIP, Sheet, closing, legend, legend_meanings, number_style, schedule_note, status_cell,
+)
+
+SUBTITLE = "Пояснения к отклонениям от плана"
+
+
+def _columns(report: Report) -> list[tuple[str, float]]:
+    year, end = report.period.year, report.period.end_date
+    others = [("Ед. изм.", 6), (f"Цель {year}", 8), (f"По графику на {end:%d.%m.%Y}", 9),
+              (f"Факт {year}", 8), ("Отклонение от графика", 10), ("Статус", 11.5)]
+    fixed = 5.5 + sum(w for _, w in others)
+    reason = 44
+    name = max(DOCUMENT_WIDTH - fixed - reason, 30)
+    return [("Код", 5.5), ("Позиция / организация", name), *others, ("Причина отклонения", reason)]
+
+
+def explanations_sheet(book, ws, report: Report) -> None:
+    sheet = Sheet(book, ws, _columns(report))
+    items = behind_items(report)
+    extra = [f"Позиции, по которым факт ниже ожидаемого по графику на {report.period.end_date:%d.%m.%Y}: "
+             f"{len(items)}"]
+    strip = sheet.title_block(report, SUBTITLE, extra, document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
+    sheet.header(header)
+    row = header + 1
+    last = len(sheet.widths) - 1
+    if not items:
+        sheet.block(row, 0, last, "Позиций с отставанием от графика нет.", "text")
+        row += 1
+    for item in items:
+        row = _item(sheet, row, item)
+    notes = [f"Отклонение от графика — факт минус ожидаемое по графику значение; строки организаций — "
+             f"по собственному плану организации, причина — в формулировке организации («{NO_REASON}» — "
+             "графа не заполнена)."]
+    missing = summary(report).missing
+    if missing:
+        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
+    notes.append(schedule_note(report))
+    row = legend(sheet, row + 1, 0, 1, legend_meanings(report))
+    closing(sheet, row, report, notes)
+    sheet.page_setup((strip, header))
+
+
+def _item(sheet: Sheet, row: int, item: BehindItem) -> int:
+    values = [item.target, item.expected, item.fact, item.gap]
+    style = number_style(item.unit, [v for c in item.colleges for v in (c.target, c.fact)] + values)
+    sheet.text(row, 0, item.code, "code", "section")
+    sheet.text(row, 1, item.name, "text", "section")
+    sheet.text(row, 2, item.unit, "center", "section")
+    _figures(sheet, row, values, style, "section")
+    status_cell(sheet, row, 7, "behind")
+    sheet.text(row, 8, "", "text", "section")
+    row += 1
+    for college in item.colleges:
+        sheet.text(row, 0, "", "code")
+        sheet.text(row, 1, college.organisation, "text")
+        sheet.text(row, 2, item.unit, "center")
+        _figures(sheet, row, [college.target, college.expected, college.fact, college.gap], style)
+        status_cell(sheet, row, 7, college.status)
+        reason = college.reason or (NO_REASON if college.status == "behind" else DASH)
+        sheet.text(row, 8, reason, "text" if college.reason else "center")
+        row += 1
+    return row
+
+
+def _figures(sheet: Sheet, row: int, values, style: str, *mods: str) -> None:
+    target, expected, fact, gap = values
+    exact = style != "int" or all(v is None or float(v).is_integer() for v in (expected, gap))
+    shown = style if exact else "dec"  # a share of a whole-number target: a tenth
+    sheet.number(row, 3, target, style, *mods)
+    sheet.number(row, 4, expected, shown, *mods)
+    sheet.number(row, 5, fact, style, *mods)
+    sheet.number(row, 6, gap, shown, *mods)
