@@ -367,9 +367,10 @@ def test_docs_picture_of_the_explanations(tmp_path, plan):
                            check=True).stdout.split("\f")
     first = next(n for n, page in enumerate(pages, start=1) if "Пояснения к отклонениям от плана" in page)
     book = write_report(report, tmp_path / "consolidated_2026-10.xlsx")
-    note = tmp_path / "consolidated_2026-10.docx"
+    (tmp_path / "note").mkdir()
+    note = tmp_path / "note" / "consolidated_2026-10.docx"  # its PDF must not replace the book's
     note.write_bytes(note_bytes(report, book.name, __import__("hashlib").sha256(book.read_bytes()).hexdigest()))
-    note_pdf = office.convert(note, "pdf", tmp_path, timeout=180, russian=True)
+    note_pdf = office.convert(note, "pdf", note.parent, timeout=180, russian=True)
     for source, page, name in ((pdf, first, "explanations"), (note_pdf, 1, "note")):
         subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "80", "-png", "-singlefile",
                         str(source), str(repo / "docs" / name)], check=True, timeout=120)

@@ -60,7 +60,8 @@ def explanations_sheet(book, ws, report: Report) -> None:
 
 def _item(sheet: Sheet, row: int, item: BehindItem) -> int:
     values = [item.target, item.expected, item.fact, item.gap]
-    style = number_style(item.unit, [v for c in item.colleges for v in (c.target, c.fact)] + values)
+    # Targets and facts as the item counts them; expected and gap may be a share of a target.
+    style = number_style(item.unit, [v for c in (item, *item.colleges) for v in (c.target, c.fact)])
     sheet.text(row, 0, item.code, "code", "section")
     sheet.text(row, 1, item.name, "text", "section")
     sheet.text(row, 2, item.unit, "center", "section")
@@ -82,9 +83,12 @@ def _item(sheet: Sheet, row: int, item: BehindItem) -> int:
 
 def _figures(sheet: Sheet, row: int, values, style: str, *mods: str) -> None:
     target, expected, fact, gap = values
-    exact = style != "int" or all(v is None or float(v).is_integer() for v in (expected, gap))
-    shown = style if exact else "dec"  # a share of a whole-number target: a tenth
     sheet.number(row, 3, target, style, *mods)
-    sheet.number(row, 4, expected, shown, *mods)
+    sheet.number(row, 4, expected, _share_style(style, expected), *mods)
     sheet.number(row, 5, fact, style, *mods)
-    sheet.number(row, 6, gap, shown, *mods)
+    sheet.number(row, 6, gap, _share_style(style, gap), *mods)
+
+
+def _share_style(style: str, value: float | None) -> str:
+    """A share of a whole-number target (10/12 of 11) shows a tenth; a whole one stays whole."""
+    return "dec" if style == "int" and value is not None and not float(value).is_integer() else style

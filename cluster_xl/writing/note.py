@@ -146,8 +146,9 @@ def _content(doc, report: Report, workbook: str, sha256: str) -> None:
         _para(doc, mark, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=12)
         _para(doc, "")
     _para(doc, TITLE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True)
-    _para(doc, f"к сводному отчёту о реализации программы деятельности кластера {phrase}",
+    _para(doc, "к сводному отчёту о реализации программы деятельности кластера",
           align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _para(doc, phrase, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, plan.cluster.name, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, "")
     end = f"{period.end_date:%d.%m.%Y}"
