@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.issues import Issue, error, warning
-from ..core.model import Period, college_key, parse_period
+from ..core.model import Period, college_key, parse_period, parse_span
 from ..core.names import SHEET_BY_COLLEGE, SHEET_BY_YEAR
 from ..core.text import cell_text
 from .report import MonthChange, Previous, Report
@@ -148,12 +148,12 @@ def _by_college(grid: list[list]) -> dict[tuple[str, str], float] | None:
 
 
 def _period(grid: list[list]) -> Period | None:
-    """The title block says «за сентябрь 2026 г.»."""
+    """The title block says «за сентябрь 2026 г.» (or «за III квартал 2026 г.», «за 2026 год»)."""
     for row in grid[:12]:
         for value in row:
             text = _text(value)
             if text.startswith("за "):
-                found = parse_period(text[3:])
+                found = parse_period(text[3:]) or parse_span(text[3:])  # «за III квартал 2026 г.»
                 if found:
                     return found
     return None

@@ -17,17 +17,42 @@ MONTHS_NOMINATIVE = (
 _MONTH_STEMS = ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
+# What a report covers, cumulative from January to its last month (README, «Quarters and the
+# year»): the month, a quarter, the first half-year, nine months, the year.
+MONTH, QUARTER, HALF, NINE_MONTHS, YEAR = "month", "quarter", "half", "9m", "year"
+SPANS = (MONTH, QUARTER, HALF, NINE_MONTHS, YEAR)
+_ROMAN = ("I", "II", "III", "IV")
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     year: int
     month: int
+    # A span's files are the reports of its last month, so a span compares (and hashes)
+    # as that month: Period(2026, 9, QUARTER) == Period(2026, 9).
+    span: str = field(default=MONTH, compare=False)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
+    def label(self) -> str:
+        """«2026-10», «2026-Q3», «2026-H1», «2026-9M», «2026»: as the period is typed for a span."""
+        return {QUARTER: f"{self.year}-Q{self.month // 3}", HALF: f"{self.year}-H1",
+                NINE_MONTHS: f"{self.year}-9M", YEAR: f"{self.year}"}.get(self.span, str(self))
+
+    @property
     def words(self) -> str:
-        """«октябрь 2026 г.»"""
+        """«октябрь 2026 г.»; for a span «III квартал 2026 г.», «I полугодие 2026 г.»,
+        «9 месяцев 2026 г.», «2026 год»."""
+        if self.span == QUARTER:
+            return f"{_ROMAN[self.month // 3 - 1]} квартал {self.year} г."
+        if self.span == HALF:
+            return f"I полугодие {self.year} г."
+        if self.span == NINE_MONTHS:
+            return f"9 месяцев {self.year} г."
+        if self.span == YEAR:
+            return f"{self.year} год"
         return f"{MONTHS_NOMINATIVE[self.month - 1]} {self.year} г."
 
     @property
@@ -36,6 +61,45 @@ class Period:
         if self.month == 12:
             return date(self.year, 12, 31)
         return date.fromordinal(date(self.year, self.month + 1, 1).toordinal() - 1)
+
+
+def with_span(period: Period, span: str) -> Period | None:
+    """The span ending with `period`'s month; None where no such span ends then (a quarter
+    ends in March, June, September or December; the half-year in June; nine months in
+    September; the year in December)."""
+    fits = {MONTH: True, QUARTER: period.month % 3 == 0, HALF: period.month == 6,
+            NINE_MONTHS: period.month == 9, YEAR: period.month == 12}
+    return Period(period.year, period.month, span) if fits.get(span) else None
+
+
+_SPAN_WORDS = (
+    (re.compile(r"^(\d{4})-?q([1-4])$"), lambda y, q: Period(y, int(q) * 3, QUARTER)),
+    (re.compile(r"^(\d{4})-?h1$"), lambda y: Period(y, 6, HALF)),
+    (re.compile(r"^(\d{4})-?9m$"), lambda y: Period(y, 9, NINE_MONTHS)),
+    (re.compile(r"^(\d{4})(?:\s*(?:г\.?|год|года))?$"), lambda y: Period(y, 12, YEAR)),
+    (re.compile(r"^(?:за\s+)?(i|ii|iii|iv)\s+квартала?\s+(\d{4})(?:\s*(?:г\.?|года?))?$"),
+     lambda q, y: Period(int(y), (_ROMAN.index(q.upper()) + 1) * 3, QUARTER)),
+    (re.compile(r"^(?:за\s+)?(?:i|первое)\s+полугодие\s+(\d{4})(?:\s*(?:г\.?|года?))?$"),
+     lambda y: Period(int(y), 6, HALF)),
+    (re.compile(r"^(?:за\s+)?9\s+месяцев\s+(\d{4})(?:\s*(?:г\.?|года?))?$"),
+     lambda y: Period(int(y), 9, NINE_MONTHS)),
+)
+
+
+def parse_span(value: object) -> Period | None:
+    """«2026-Q3», «2026-H1», «2026-9M», «2026», or the words a book's title uses («III квартал
+    2026 г.», «I полугодие 2026 г.», «9 месяцев 2026 г.», «2026 год») -> a span Period; else None.
+
+    Only where a span is asked for (the command line, a consolidated book's title): a
+    college's «2026» on its title sheet is no period, never «the year»."""
+    text = " ".join(str(value).lower().split()) if value is not None else ""
+    for pattern, make in _SPAN_WORDS:
+        match = pattern.match(text)
+        if match:
+            groups = [int(g) if g.isdigit() and len(g) == 4 else g for g in match.groups()]
+            found = make(*groups)
+            return found if 1900 < found.year < 2200 else None
+    return None
 
 
 def parse_period(value: object) -> Period | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from ..core.files import os_reason
-from ..core.model import Period, parse_date, parse_period
+from ..core.model import SPANS, Period, parse_date, parse_period, parse_span, with_span
 from ..core.text import printable
 from ..core.version import __version__
 from .words import Group, install
@@ -33,9 +33,15 @@ class PeriodType(click.ParamType):
         if isinstance(value, Period):
             return value
         period = parse_period(value)
+        if period is None and self.spans:
+            period = parse_span(value)
         if period is None:
-            self.fail(f"«{value}» — не отчётный период; ожидается ГГГГ-ММ, например 2026-10.", param, ctx)
+            more = "; за квартал, полугодие, 9 месяцев, год — 2026-Q3, 2026-H1, 2026-9M, 2026" if self.spans else ""
+            self.fail(f"«{value}» — не отчётный период; ожидается ГГГГ-ММ, например 2026-10{more}.", param, ctx)
         return period
+
+    def __init__(self, spans: bool = False):
+        self.spans = spans
 
 
 class DateType(click.ParamType):
@@ -269,8 +275,13 @@ def _annotate(path: Path, issues, out: Path) -> bool:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="ПАПКА_ИЛИ_ФАЙЛ...",
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--period", type=PeriodType(), default=None,
-              help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц.")
+@click.option("--period", type=PeriodType(spans=True), default=None,
+              help="Отчётный период (ГГГГ-ММ). По умолчанию — предыдущий месяц. Отчёт нарастающим итогом "
+                   "за квартал, полугодие, 9 месяцев или год: 2026-Q3, 2026-H1, 2026-9M, 2026 (или --span).")
+@click.option("--span", type=click.Choice(SPANS[1:]), default=None,
+              help="Отчёт за квартал (quarter), полугодие (half), 9 месяцев (9m) или год (year), "
+                   "заканчивающиеся отчётным месяцем: сводятся отчёты этого месяца, график исполнения — "
+                   "на его конец, заголовки — «за III квартал 2026 г.», «за 2026 год».")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               callback=xlsx_path, help="Куда записать сводную книгу. По умолчанию consolidated_ГГГГ-ММ.xlsx.")
 @click.option("--strict", is_flag=True, help="Считать предупреждения ошибками: такие файлы не входят в свод.")
@@ -288,7 +299,7 @@ def _annotate(path: Path, issues, out: Path) -> bool:
                    "заполнения принятых файлов, а без неё — последний день отчётного месяца.")
 @jobs_option
 @plan_option
-def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, as_docx, formed_on, jobs,
+def consolidate(inputs, period, span, output, strict, as_json, previous_path, as_pdf, as_docx, formed_on, jobs,
                 plan_path):
     """Свести отчёты из указанных папок и файлов в одну книгу.
 
@@ -301,8 +312,8 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
     from ..run.sandbox import default_jobs
     from .render import console_report, json_report, summary_block
 
-    period = period or previous_month()
-    output = output or Path(f"consolidated_{period}.xlsx")
+    period = _spanned(period or previous_month(), span)
+    output = output or Path(f"consolidated_{period.label}.xlsx")
     files = collect_inputs(inputs)
     if not files:
         raise click.UsageError("В указанных папках нет файлов для свода.")
@@ -344,12 +355,31 @@ def consolidate(inputs, period, output, strict, as_json, previous_path, as_pdf, 
                  "pdf_error": pdf_failed} if as_pdf else {}
         if as_docx:
             extra.update(docx=None if docx_failed else str(output.with_suffix(".docx")), docx_error=docx_failed)
-        click.echo(json_report(outcomes, findings, period=str(period), output=str(output), **extra))
+        click.echo(json_report(outcomes, findings, period=period.label, output=str(output), **extra))
     else:
         click.echo(summary_block(outcomes, findings))  # the last thing printed
     failed = any(o.status == "rejected" for o in outcomes) or any(i.is_error for i in report.issues)
     if failed or (strict and report.issues) or pdf_failed or docx_failed:
         raise Problems()
+
+
+_SPAN_WORDS = {"quarter": "квартал", "half": "полугодие", "9m": "9 месяцев", "year": "год"}
+_SPAN_ENDS = {"quarter": "в марте, июне, сентябре или декабре", "half": "в июне", "9m": "в сентябре",
+              "year": "в декабре"}
+
+
+def _spanned(period: Period, span: str | None) -> Period:
+    """The run's period with `--span` applied; a span that does not end with the month is exit 2."""
+    if span is None or span == period.span:
+        return period
+    if period.span != "month":
+        raise click.UsageError(f"Период {period.label} уже задан как {period.words}; параметр --span {span} "
+                               "с ним не сочетается. Укажите отчётный месяц: --period ГГГГ-ММ --span …")
+    found = with_span(period, span)
+    if found is None:
+        raise click.UsageError(f"Отчёт за {_SPAN_WORDS[span]} не может заканчиваться периодом {period} "
+                               f"({period.words}): такой отчёт заканчивается {_SPAN_ENDS[span]}.")
+    return found
 
 
 def _phase(name: str) -> None:
