@@ -140,6 +140,8 @@ def _by_college(grid: list[list]) -> dict[tuple[str, str], float] | None:
         name = _text(row[0]) if row else ""
         if not name:
             break
+        if name in NOT_COLLEGES:
+            continue  # the cluster's own row, last
         for c, code in codes.items():
             fact = _number(row[c]) if c < len(row) else None
             if fact is not None:

@@ -198,6 +198,8 @@ class Settings:
     signatory_name: str = ""
     # The attachment mark in the top right corner of the first page of each printed sheet.
     attachment_line: str = ATTACHMENT_LINE
+    # «По организациям»: colleges as columns up to this many, as rows above it.
+    colleges_as_rows_above: int = 30
 
 
 @dataclass(frozen=True)

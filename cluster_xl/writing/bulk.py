@@ -159,7 +159,9 @@ def data_rows(sheet, first: int, entries) -> int:
 
 
     ws = sheet.ws
-    n = min(len(entries), ws.xls_rowmax - first)  # past the sheet's last row nothing is kept
+    n = len(entries)  # data_sheet hands each sheet no more than it holds
+    if first + n > ws.xls_rowmax:
+        raise ValueError(f"{first + n - ws.xls_rowmax} rows past the sheet's last row")
     if n <= 0:
         return first
     frame = entries.iloc[:n]

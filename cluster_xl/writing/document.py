@@ -154,8 +154,13 @@ def _college_cells(report: Report) -> tuple[dict[str, dict], dict[str, str]]:
 
 def by_college_sheet(book, ws, report: Report) -> None:
     """Items as rows, colleges as columns (one page wide), the cluster last; then,
-    with last month's book, the same grid of changes."""
+    with last month's book, the same grid of changes.  Above the plan's
+    `colleges_as_rows_above` colleges are rows and items columns: a sheet has 16,384
+    columns and over a million rows, and a long list reads better than a wide one."""
     colleges = college_columns(report)
+    if len(colleges) > report.plan.settings.colleges_as_rows_above:
+        _by_college_rows(book, ws, report, colleges)
+        return
     each = min(max((DOCUMENT_WIDTH - 5.5 - 6 - 11) / max(len(colleges), 1), 9), 16)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
                               ("Кластер", 11)])
@@ -166,20 +171,7 @@ def by_college_sheet(book, ws, report: Report) -> None:
     header = strip + 1
     cells = _college_cells(report)
     row = _college_grid(sheet, header, report, colleges, cells, change=False)
-    accepted = accepted_ids(report)
-    missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
-    notes = []
-    if missing:
-        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
-    notes.append("Цвет и знак значения организации — по её собственному плану на год; "
-                 "столбец «Кластер» — по утверждённой цели кластера.")
-    if len(reasons_index(report)):
-        notes.append(f"{REASON_MARK} — организация указала причину отклонения или примечание; причины "
-                     f"отставания приведены на листе «{SHEET_EXPLANATIONS}».")
-    for text in notes:
-        row += 1
-        sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
-    row = legend(sheet, row + 2, 0, 1, legend_meanings(report, college=True))
+    row = _college_notes(sheet, row, report, "столбец «Кластер»")
     change = change_header(report)
     if change:
         then = report.previous.then.period
@@ -188,6 +180,84 @@ def by_college_sheet(book, ws, report: Report) -> None:
         row = _college_grid(sheet, row + 2, report, colleges, cells, change=True) + 1
     closing(sheet, row + 1, report)
     sheet.page_setup((strip, header), freeze_cols=2)
+
+
+def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str) -> int:
+    """Who is missing, what the colours mean, the reason mark; the legend. Returns the next row."""
+    accepted = accepted_ids(report)
+    missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
+    notes = []
+    if missing:
+        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
+    notes.append("Цвет и знак значения организации — по её собственному плану на год; "
+                 f"{cluster_where} — по утверждённой цели кластера.")
+    if len(reasons_index(report)):
+        notes.append(f"{REASON_MARK} — организация указала причину отклонения или примечание; причины "
+                     f"отставания приведены на листе «{SHEET_EXPLANATIONS}».")
+    for text in notes:
+        row += 1
+        sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
+    return legend(sheet, row + 2, 0, 1, legend_meanings(report, college=True))
+
+
+def _by_college_rows(book, ws, report: Report, colleges) -> None:
+    """Colleges as rows (the cluster last), items as columns, a row of units under the codes;
+    with last month's book, the same list of changes below."""
+    items = report.plan.items
+    sheet = Sheet(book, ws, [("Организация", 34), *((item.code, 7) for item in items)])
+    strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
+                              [f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»"],
+                              document=True)
+    sheet.legend_strip(strip, STRIP)
+    header = strip + 1
+    cells = _college_cells(report)
+    row = _college_list(sheet, header, report, colleges, cells, change=False)
+    row = _college_notes(sheet, row, report, "строка «Кластер»")
+    change = change_header(report)
+    if change:
+        then = report.previous.then.period
+        sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
+                        "subtitle")
+        row = _college_list(sheet, row + 2, report, colleges, cells, change=True) + 1
+    closing(sheet, row + 1, report)
+    sheet.page_setup((strip, header + 1), freeze_cols=1)
+
+
+def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:
+    """The header (codes, then units) and one row per college, the cluster last; returns the
+    row after the list."""
+    sheet.header(header)
+    by_code, styles = cells
+    items = report.plan.items
+    sheet.text(header + 1, 0, "Ед. изм.", "header")
+    for col, item in enumerate(items, start=1):
+        sheet.text(header + 1, col, item.unit, "center")
+    totals = totals_index(report)
+    year = report.period.year
+    prev = report.previous
+    reasons = reasons_index(report)
+    row = header + 2
+    for key, name in colleges:
+        sheet.text(row, 0, name, "text")
+        for col, item in enumerate(items, start=1):
+            style = styles[item.code]
+            if change:
+                change_cell(sheet, row, col, prev.colleges.get((key, item.code)), style,
+                            (key, item.code) in prev.colleges_backwards)
+            else:
+                marked_number(sheet, row, col, *by_code.get(item.code, {}).get(key, NO_DATA), style,
+                              (key, item.code) in reasons)
+        row += 1
+    sheet.text(row, 0, "Кластер", "text", "bold")
+    for col, item in enumerate(items, start=1):
+        style = styles[item.code]
+        if change:
+            change_cell(sheet, row, col, prev.items.get((item.code, year)), style,
+                        (item.code, year) in prev.backwards)
+        else:
+            cluster = totals.get((item.code, year), {})
+            marked_number(sheet, row, col, num(cluster.get("fact")), as_text(cluster.get("status")), style)
+    return row + 1
 
 
 def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..consolidation.report import Report
 from ..core.model import REJECTED, REPLACED
-from ..core.names import OWN_BOOK_MARK
+from ..core.names import OWN_BOOK_MARK, SHEET_DATA
 from ..core.model import STATUS_LABELS as FILE_STATUS_LABELS
 from ..plan.model import RULE_LABELS
 from .bulk import data_rows
@@ -53,21 +53,52 @@ def by_year_sheet(book, ws, report: Report) -> None:
 # -- «Данные» ----------------------------------------------------------------
 
 
+# Rows a sheet holds: Excel's last row is 1,048,576.  The entries past it continue on
+# «Данные (2)», «Данные (3)»…, each with the title and the header (tests lower it).
+SHEET_ROWS = 1_048_576
+DATA_COLUMNS = [
+    ("Организация", 40), ("Код строки", 10), ("Позиция", 9), ("Год", 7), ("План/Факт", 9),
+    ("Значение", 12), ("Файл", 34), ("Лист", 16), ("Ячейка", 8),
+]
+DATA_SUBTITLE = "Исходные значения принятых отчётов с указанием ячеек"
+
+
+def data_part_name(k: int) -> str:
+    """«Данные», «Данные (2)», …: the k-th (0-based) sheet of the entries."""
+    return SHEET_DATA if k == 0 else f"{SHEET_DATA} ({k + 1})"
+
+
 def data_sheet(book, ws, report: Report) -> None:
-    sheet = Sheet(book, ws, [
-        ("Организация", 40), ("Код строки", 10), ("Позиция", 9), ("Год", 7), ("План/Факт", 9),
-        ("Значение", 12), ("Файл", 34), ("Лист", 16), ("Ячейка", 8),
-    ])
-    header = sheet.title_block(report, "Исходные значения принятых отчётов с указанием ячеек")
-    sheet.header(header)
-    # First the colleges' reasons, text as typed, each with its cell (a few dozen rows,
-    # written before the bulk rows, which must come last); then one row per accepted
-    # number (bulk.FIELDS): organisation, row code, item, year, plan/fact, value, file,
-    # sheet, cell — rendered in one pass, not cell by cell.
-    row = _reason_rows(sheet, header + 1, report)
-    row = data_rows(sheet, row, report.consolidation.entries)
-    ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
-    sheet.page_setup((header, header))
+    """Every accepted number with its cell, the colleges' reasons first; over as many sheets
+    as the rows need, never past a sheet's last row."""
+    entries, reasons = report.consolidation.entries, len(report.consolidation.reasons)
+    total = reasons + len(entries)
+    # The title block: six rows, and a seventh naming the part where there are parts.
+    per = SHEET_ROWS - 7 - 1
+    parts = 1 if total <= SHEET_ROWS - 6 - 1 else -(-total // per)
+    start = 0
+    for k in range(parts):
+        if k:
+            ws = book.workbook.add_worksheet(data_part_name(k), type(ws))
+        sheet = Sheet(book, ws, DATA_COLUMNS)
+        extra = [] if parts == 1 else [
+            f"Часть {k + 1} из {parts}" + (f"; продолжение — на листе «{data_part_name(k + 1)}»"
+                                          if k + 1 < parts else "")]
+        header = sheet.title_block(report, DATA_SUBTITLE, extra)
+        sheet.header(header)
+        room = SHEET_ROWS - header - 1
+        # First the colleges' reasons, text as typed, each with its cell (a few dozen rows,
+        # written before the bulk rows, which must come last); then one row per accepted
+        # number (bulk.FIELDS): organisation, row code, item, year, plan/fact, value, file,
+        # sheet, cell — rendered in one pass, not cell by cell.
+        row = _reason_rows(sheet, header + 1, report) if k == 0 else header + 1
+        take = room - (row - header - 1)
+        row = data_rows(sheet, row, entries.iloc[start:start + take])
+        start += take
+        ws.autofilter(header, 0, max(row - 1, header), len(sheet.columns) - 1)
+        sheet.page_setup((header, header))
+    if start < len(entries):  # the title block grew: never drop what did not fit
+        raise RuntimeError(f"«{SHEET_DATA}»: {len(entries) - start} rows did not fit the parts planned")
 
 
 REASON_MEASURE = "Причина"  # «План/Факт» of a reason row on «Данные»
