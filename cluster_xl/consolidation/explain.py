@@ -92,10 +92,11 @@ def behind_items(report: Report) -> list[BehindItem]:
     by_code = {as_text(r["code"]): r for r in now.to_dict("records")}
     reasons = reasons_index(report)
     colleges: dict[str, list[CollegeGap]] = {}
-    for r in report.consolidation.by_college.to_dict("records"):
+    frame = report.consolidation.by_college
+    if "code" in frame.columns:
+        frame = frame[frame["code"].isin(list(by_code))]  # 2,000 colleges × 39 items: only the behind
+    for r in frame.to_dict("records"):
         code = as_text(r["code"])
-        if code not in by_code:
-            continue
         target, fact = num(r.get("target")), num(r.get("fact"))
         if target is None and fact is None:
             continue
@@ -111,6 +112,12 @@ def behind_items(report: Report) -> list[BehindItem]:
             out.append(BehindItem(item.code, item.name, item.unit, num(r["target"]), num(r["expected"]),
                                   num(r["fact"]), tuple(colleges.get(item.code, ()))))
     return out
+
+
+def shown_colleges(item: BehindItem) -> tuple[CollegeGap, ...]:
+    """The colleges a reader of the explanation needs under an item: those behind on it by
+    their own plan, and those that wrote a reason (the others are on schedule or done)."""
+    return tuple(c for c in item.colleges if c.status == BEHIND or c.reason)
 
 
 def summary(report: Report) -> Summary:

@@ -9,7 +9,10 @@ as wide as the «0» a column width is counted in, bold ones a little wider.
 
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=65_536)  # names and reasons repeat down a sheet: measured once each
 def line_count(text: str, width: float, bold: bool = False) -> int:
     """Lines a wrapped cell needs: greedy word wrap, about a character per width unit."""
     capacity = max(width * (0.9 if bold else 1.0) - 1.0, 1.0)

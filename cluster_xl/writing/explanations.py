@@ -3,18 +3,18 @@
 A document sheet (printed and signed with the others).  For every item behind
 its schedule at cluster level: a line with the cluster's target, where the
 schedule wants it by the report date, the fact and the gap; under it one line
-per college with a target or a fact of its own, judged by its own plan, and
-the reason it wrote, verbatim (always written as text: a reason starting with
+per college behind on it by its own plan or giving a reason, and the reason
+it wrote, verbatim (always written as text: a reason starting with
 «=» stays a reason).  The rows come from `consolidation.explain`, as the
 explanatory note's do.
 """
 
 from __future__ import annotations
 
-from ..consolidation.explain import NO_REASON, BehindItem, behind_items, summary
+from ..consolidation.explain import NO_REASON, BehindItem, behind_items, shown_colleges, summary
 from ..consolidation.report import Report
 from .layout import (
-    DASH, DOCUMENT_WIDTH, STRIP, Sheet, closing, legend, legend_meanings, number_style, schedule_note, status_cell,
+    DOCUMENT_WIDTH, STRIP, Sheet, closing, legend, legend_meanings, number_style, schedule_note, status_cell,
 )
 
 SUBTITLE = "Пояснения к отклонениям от плана"
@@ -46,9 +46,10 @@ def explanations_sheet(book, ws, report: Report) -> None:
         row += 1
     for item in items:
         row = _item(sheet, row, item)
-    notes = [f"Отклонение от графика — факт минус ожидаемое по графику значение; строки организаций — "
-             f"по собственному плану организации, причина — в формулировке организации («{NO_REASON}» — "
-             "графа не заполнена)."]
+    notes = [f"Под каждой позицией — организации с отставанием по собственному плану и организации, "
+             f"указавшие причину или примечание. Отклонение от графика — факт минус ожидаемое по графику "
+             f"значение; строки организаций — по собственному плану организации, причина — в формулировке "
+             f"организации («{NO_REASON}» — графа не заполнена)."]
     missing = summary(report).missing
     if missing:
         notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
@@ -69,14 +70,13 @@ def _item(sheet: Sheet, row: int, item: BehindItem) -> int:
     status_cell(sheet, row, 7, "behind")
     sheet.text(row, 8, "", "text", "section")
     row += 1
-    for college in item.colleges:
+    for college in shown_colleges(item):
         sheet.text(row, 0, "", "code")
         sheet.text(row, 1, college.organisation, "text")
         sheet.text(row, 2, item.unit, "center")
         _figures(sheet, row, [college.target, college.expected, college.fact, college.gap], style)
         status_cell(sheet, row, 7, college.status)
-        reason = college.reason or (NO_REASON if college.status == "behind" else DASH)
-        sheet.text(row, 8, reason, "text" if college.reason else "center")
+        sheet.text(row, 8, college.reason or NO_REASON, "text" if college.reason else "center")
         row += 1
     return row
 

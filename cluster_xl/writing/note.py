@@ -20,13 +20,12 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ..consolidation.explain import NO_REASON, BehindItem, CollegeGap, behind_items, summary
+from ..consolidation.explain import NO_REASON, BehindItem, CollegeGap, behind_items, shown_colleges, summary
 from ..checks.rules import item_heading
 from ..consolidation.report import Report
 from ..core.files import write_atomically
 from ..core.numbers import format_ru
 from ..core.text import printable
-from ..plan.model import BEHIND
 from .layout import REPORT_TITLE, period_phrase
 
 FONT = "Times New Roman"
@@ -197,7 +196,7 @@ def _item(doc, item: BehindItem, year: int) -> None:
     _para(doc, f"Цель на {year} год — {_num(item.target)}{unit}; ожидаемое по графику — "
                f"{_num(item.expected)}; факт — {_num(item.fact)}; отклонение от графика — {_num(item.gap)}.",
           keep_with_next=bool(item.colleges))
-    shown = [c for c in item.colleges if c.status == BEHIND or c.reason]
+    shown = shown_colleges(item)
     for k, college in enumerate(shown):
         _college(doc, college, keep_with_next=k < len(shown) - 1)
 
