@@ -92,6 +92,17 @@ def _set_value(code, year, measure, value):
     return by_filling, by_hand
 
 
+def _clear_reason(code):
+    def by_filling(f: Filling) -> Filling:
+        return Filling(title=f.title, values=f.values, specialties=f.specialties,
+                       notes={k: v for k, v in f.notes.items() if k != code})
+
+    def by_hand(wb):
+        sheet = c.SHEET_INDICATORS if code.startswith("П") else c.SHEET_ACTIVITIES
+        wb[sheet][cell_of(wb[sheet], code, c.HEADER_NOTE)].value = None
+    return by_filling, by_hand
+
+
 MISTAKES = [
     ("no-responsible", *_set_title("responsible", None), "Заполнены организация"),
     ("unknown-organisation", *_set_title("organisation", "Колледж «Рога и копыта»"), "Организация выбрана"),
@@ -103,6 +114,8 @@ MISTAKES = [
     ("fact-missing", *_set_value("1.1.2", 2026, "fact", None), "Факт отчётного года"),
     ("part-over-whole", *_set_value("5.4.1/ч", 2026, "fact", 60), "Часть не больше целого"),
     ("control-ratio", *_set_value("2.3.1", 2027, "target", 10 ** 6), "Контрольное соотношение: 2.3.1 ≤ 2.3.2"),
+    # The first college is behind on 1.1.2 and explains it; without the reason the row is flagged.
+    ("reason-missing", *_clear_reason("1.1.2"), "Указана причина"),
 ]
 IDS = [m[0] for m in MISTAKES]
 
@@ -139,12 +152,24 @@ def books(plan, fillings, tmp_path_factory):
 
 
 @needs_lo
-def test_clean_examples_are_all_ok_and_the_stored_values_agree(books):
+def test_clean_examples_are_all_ok_and_the_stored_values_agree(books, plan):
+    from cluster_xl.run.policy import process_file
+
     for path in books["clean"]:
         computed = results(books["lo"][path])
-        assert broken(computed) == [], (path.name, [r for r in computed if r[1] != OK])
+        asked = [i for i in process_file(path, plan, OCT).issues if i.code == "reason-missing"]
+        if asked:  # the example's fifth college gives no reasons: the sheet says so as `check` does
+            assert broken(computed) == [r[0] for r in computed if r[0].startswith("Указана причина")]
+            count = next(n for rule, _, n, _ in computed if rule.startswith("Указана причина"))
+            assert count == len(asked)
+            first = min(asked, key=lambda i: (i.sheet != c.SHEET_ACTIVITIES, int(i.cell[1:])))
+            where = next(w for rule, _, _, w in computed if rule.startswith("Указана причина"))
+            assert first.item in where
+        else:
+            assert broken(computed) == [], (path.name, [r for r in computed if r[1] != OK])
         assert results(path) == computed  # what the tool stored is what LibreOffice computes
         assert len(computed) >= 10
+    assert any(process_file(p, plan, OCT).issues for p in books["clean"])
 
 
 @needs_lo

@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..core.measure import line_count
 from ..core.numbers import is_percent_unit, is_whole_unit
 from ..checks.rules import RATIO_HOLDS
-from ..plan.model import Plan
+from ..plan.model import Plan, schedule_share
 from ..reading import contract as c
 
 SHEET = c.SHEET_SELFCHECK
@@ -61,6 +61,7 @@ class Layout:
     title_rows: Mapping[str, int]
     roster: str  # an absolute reference such as 'Списки'!$A$2:$A$8
     roster_names: Sequence[str]
+    note_col: int | None = None  # 0-based column of «Причина отклонения / примечание»
 
 
 def _ref(sheet: str, row: int, col: int, absolute: bool = False) -> str:
@@ -176,8 +177,9 @@ class _Sheet:
     """The formulas, and their values for the template's content (`values`, `title`)."""
 
     def __init__(self, plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str], object],
-                 title: Mapping[str, object]):
+                 title: Mapping[str, object], notes: Mapping[str, str] | None = None):
         self.plan, self.layout, self.values, self.title = plan, layout, values, title
+        self.notes = notes or {}
         self.by_code = {p.code: p for p in layout.places}
         self.col = {(y, m): col for col, y, m in layout.columns}
         self.first, self.last = 3, 3 + max(len(layout.places), 1) - 1
@@ -217,10 +219,11 @@ class _Sheet:
 
 
 def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str], object],
-                title: Mapping[str, object]) -> tuple[list[_Rule], list[list[object]], list[tuple[str, int]]]:
+                title: Mapping[str, object], notes: Mapping[str, str] | None = None,
+                ) -> tuple[list[_Rule], list[list[object]], list[tuple[str, int]]]:
     """The rule rows, the helper grid (one row per input row: its constant cells and its flag
     formulas with values), and the report year's and month's formulas with their values."""
-    s = _Sheet(plan, layout, values, title)
+    s = _Sheet(plan, layout, values, title, notes)
     period = s.title_ref("period")
     year_formula = (f"IF(ISNUMBER({period}),YEAR({period}),IFERROR(VALUE(LEFT(TRIM({period}),4)),0))")
     month_formula = (f"IF(ISNUMBER({period}),MONTH({period}),IFERROR(VALUE(RIGHT(TRIM({period}),2)),12))")
@@ -316,12 +319,18 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
             missing = missing if s.report_month() >= 12 else 0
         row.append((branches, missing))
         got.append(missing)
+        reason = _reason_flag(s, place, local, years)
+        row.append(reason)
+        got.append(reason[1])
         grid.append(row)
         flag_values.append(got)
     grid = [row + cells for row, cells in zip(grid, mirrors)]
     flag_defs.append(("missing", "Факт отчётного года указан везде, где есть план",
                       "Укажите факт с начала года (0, если ничего не сделано), или «-» в графе плана, "
                       "если позиция не планируется.", None, None, None))
+    flag_defs.append(("reason", "Указана причина по каждой позиции, отстающей от своего плана",
+                      f"Заполните графу «{c.HEADER_NOTE}» в строке: почему факт ниже ожидаемого по графику "
+                      "на отчётную дату.", None, None, None))
     for k, (name, title_text, fix, *_rest) in enumerate(flag_defs):
         col = xl_col_to_name(_HELP + 3 + k)
         rng = f"${col}${s.first + 1}:${col}${s.last + 1}"
@@ -379,6 +388,38 @@ def build_rules(plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str]
     return rules, grid, [(year_formula, report_year), (month_formula, s.report_month())], len(flag_defs)
 
 
+def _reason_flag(s: _Sheet, place: Place, local: Mapping[tuple[int, str], str], years) -> tuple[str, int]:
+    """1 where the row is behind the college's own target and schedule in the report year and
+    its reason cell is empty: `reason-missing` of `check`, for rows that are an item of their
+    own (a ratio's two rows are judged together by `check`).  The schedule as `plan.model`
+    has it: expected = base + (target − base) × share, behind below expected × (1 − tolerance)."""
+    item = s.plan.input_codes.get(place.code)
+    if item is None or item.code != place.code or s.layout.note_col is None:
+        return ("0", 0)
+    tolerance = 1 - s.plan.settings.on_track_tolerance
+    note = _ref(place.sheet, place.row, s.layout.note_col)
+    month = s.month_cell
+    share = {"level": "1", "year_end": f"IF({month}=12,1,0)"}.get(item.schedule, f"({month}/12)")
+    branches = "0"
+    for y in reversed(years):
+        t, f = local[(y, "target")], local[(y, "fact")]
+        prev = local.get((y - 1, "target"))
+        base = f"IF(ISNUMBER({prev}),{prev},0)" if item.schedule == "cumulative" and prev else "0"
+        expected = f"({base}+({t}-{base})*{share})"
+        cond = (f"IF(AND(ISNUMBER({t}),ISNUMBER({f})),IF(AND({f}<{t},{f}<{expected}*{tolerance!r}),"
+                f"IF(LEN(TRIM({note}))=0,1,0),0),0)")
+        branches = f"IF({s.year_cell}={y},{cond},{branches})"
+    y, month_now = s.report_year(), s.report_month()
+    t, f = s.value(place.code, y, "target"), s.value(place.code, y, "fact")
+    if not (_is_num(t) and _is_num(f)) or not 1 <= month_now <= 12:
+        return (branches, 0)
+    prev = s.value(place.code, y - 1, "target")
+    base = prev if item.schedule == "cumulative" and _is_num(prev) else 0.0
+    expected = base + (t - base) * schedule_share(item.schedule, month_now)
+    behind = f < t and f < expected * tolerance
+    return (branches, int(behind and not str(s.notes.get(place.code) or "").strip()))
+
+
 def _first_of(conditions: Sequence[tuple[str, str, int]], title: str, fix: str) -> _Rule:
     """A rule from its conditions (formula giving 1 when broken, words for where, value now):
     the count is their sum, «where» the words of the first one broken."""
@@ -424,9 +465,9 @@ def _py_bad_period(value, y0: int, y1: int) -> int:
 
 
 def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[str, int, str], object],
-                    title: Mapping[str, object]) -> None:
+                    title: Mapping[str, object], notes: Mapping[str, str] | None = None) -> None:
     """The sheet: a heading, one row per rule, the helper grid in hidden columns."""
-    rules, grid, period_cells, flags = build_rules(plan, layout, values, title)
+    rules, grid, period_cells, flags = build_rules(plan, layout, values, title, notes)
     widths = [5, 46, 10, 8, 40, 44]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)

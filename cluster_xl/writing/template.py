@@ -143,7 +143,8 @@ def _build(plan: Plan, filename: str, filling: Filling) -> None:
     lists = _Lists(plan)
     _write_instructions(wb.add_worksheet(c.SHEET_INSTRUCTIONS), st, plan)
     check = wb.add_worksheet(selfcheck.SHEET)
-    selfcheck.write_selfcheck(check, st, plan, _selfcheck_layout(plan, lists), filling.values, filling.title)
+    selfcheck.write_selfcheck(check, st, plan, _selfcheck_layout(plan, lists), filling.values, filling.title,
+                              filling.notes)
     _print_setup(check, plan, landscape=True, repeat_row=2)
     _write_title(wb.add_worksheet(c.SHEET_TITLE), st, plan, filling, lists)
     for sheet, heading, items in (
@@ -167,7 +168,9 @@ def _selfcheck_layout(plan: Plan, lists: "_Lists") -> selfcheck.Layout:
               for row, line in enumerate(_layout(plan, items), start=3) if line.kind == "leaf"]
     columns = [(col, year, measure) for col, (year, measure, _) in enumerate(_value_columns(plan), start=3)]
     title_rows = {key: row for row, key in enumerate(c.TITLE_FIELDS, start=3)}
-    return selfcheck.Layout(places, columns, title_rows, lists.organisations_ref.lstrip("="), lists.organisations)
+    # The reason column follows the value columns (as `_write_items` lays them out).
+    return selfcheck.Layout(places, columns, title_rows, lists.organisations_ref.lstrip("="), lists.organisations,
+                            note_col=3 + len(columns))
 
 
 def _write_control(ws, plan: Plan, filling: Filling) -> None:
