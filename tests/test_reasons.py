@@ -375,3 +375,22 @@ def test_docs_picture_of_the_explanations(tmp_path, plan):
         subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "80", "-png", "-singlefile",
                         str(source), str(repo / "docs" / name)], check=True, timeout=120)
         assert (repo / "docs" / f"{name}.png").stat().st_size > 10_000
+
+
+def test_no_word_is_wider_than_the_note_column(hostile_month):
+    """«Причины отставания — на листе «Пояснения к отклонениям».» must not break «отклонениям»
+    (nor «(сравнивается» of a level item): the column is as wide as its longest word."""
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(hostile_month[2])
+    for name in ("Свод", "Показатели"):
+        ws = book[name]
+        header = next(r for r in ws.iter_rows() if r[0].value == "Код")
+        col = next(c.column for c in header if c.value == "Примечание")
+        width = ws.column_dimensions[get_column_letter(col)].width
+        words = [w for (cell,) in ws.iter_rows(min_row=header[0].row + 1, min_col=col, max_col=col)
+                 if isinstance(cell.value, str) for w in cell.value.split()]
+        assert any("отклонениям" in w for w in words)
+        assert max(len(w) for w in words) <= width - 1, name
+        # The name column gives the width back (the table stays DOCUMENT_WIDTH wide), never below 30.
+        assert ws.column_dimensions["B"].width >= 30

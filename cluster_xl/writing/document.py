@@ -24,14 +24,17 @@ from .layout import (
 )
 
 
-def _plan_columns(report: Report) -> list[tuple[str, float]]:
-    """The summary's columns; the name takes what the others leave of the page."""
+def _plan_columns(report: Report, notes: Sequence[str] = ()) -> list[tuple[str, float]]:
+    """The summary's columns; «Примечание» as wide as its longest word (no word breaks
+    inside it), the name takes what the others leave of the page."""
     year, end = report.period.year, report.period.end_date
     change = change_header(report)
+    longest = max((len(word) for text in notes for word in text.split()), default=0)
     others = [
         ("Ед. изм.", 6), *((f"Цель {y}", 7.5) for y in report.plan.years),
         (f"По графику на {end:%d.%m.%Y}", 9), (f"Факт {year}", 8), ("Отклонение", 10.5),
-        ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []), ("Примечание", 11),
+        ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []),
+        ("Примечание", max(11, longest + 1)),
     ]
     name = max(DOCUMENT_WIDTH - 5.5 - sum(w for _, w in others), 30)
     return [("Код", 5.5), ("Наименование результата", name), *others]
@@ -42,14 +45,20 @@ def summary_sheet(book, ws, report: Report) -> None:
     accepted = len(accepted_ids(report) & {c.id for c in plan.colleges})
     total = len(plan.colleges)
     extra = [f"Учтены отчёты {accepted} из {total} {orgs_word(total)}"]
-    _plan_sheet(Sheet(book, ws, _plan_columns(report)), report, plan.activities,
+    _plan_sheet(Sheet(book, ws, _plan_columns(report, _notes(report, plan.activities))), report, plan.activities,
                 "Мероприятия программы деятельности кластера", extra, with_headings=True)
 
 
 def indicators_sheet(book, ws, report: Report) -> None:
     extra = [f"Значение нарастающим итогом {as_of_phrase(report.period)}"]
-    _plan_sheet(Sheet(book, ws, _plan_columns(report)), report, report.plan.indicators,
+    items = report.plan.indicators
+    _plan_sheet(Sheet(book, ws, _plan_columns(report, _notes(report, items))), report, items,
                 "Плановые показатели результативности", extra, with_headings=False)
+
+
+def _notes(report: Report, items: Sequence[PlanItem]) -> list[str]:
+    totals = totals_index(report)
+    return [note_text(item, totals.get((item.code, report.period.year), {})) for item in items]
 
 
 def _plan_sheet(sheet: Sheet, report: Report, items: Sequence[PlanItem], subtitle: str,
@@ -113,9 +122,9 @@ def _item_row(sheet: Sheet, row: int, item: PlanItem, report: Report, totals: di
     _note_cell(sheet, row, col, item, now)
 
 
-def _note_cell(sheet: Sheet, row: int, col: int, item: PlanItem, now: dict) -> None:
+def note_text(item: PlanItem, now: dict) -> str:
     """The aggregation rule where it is not a plain sum, the schedule where it is not
-    linear, and a ratio's two sums."""
+    linear, a ratio's two sums, and where the reasons of an item behind are."""
     lines = []
     if item.rule != "sum":
         lines.append(f"Правило свода: {RULE_LABELS.get(item.rule, item.rule)}.")
@@ -126,13 +135,20 @@ def _note_cell(sheet: Sheet, row: int, col: int, item: PlanItem, now: dict) -> N
         unit = item.part("denominator").unit
         lines.append(f"Числитель: {format_ru(numerator)} {unit}; "
                      f"знаменатель: {format_ru(denominator)} {unit}.")
+    if now.get("status") == BEHIND:
+        lines.append(f"Причины отставания — на листе «{SHEET_EXPLANATIONS}».")
+    return "\n".join(lines)
+
+
+def _note_cell(sheet: Sheet, row: int, col: int, item: PlanItem, now: dict) -> None:
+    """`note_text`, with the ratio's parts named in a comment."""
+    numerator, denominator = num(now.get("numerator")), num(now.get("denominator"))
+    if item.rule == "ratio" and item.parts and (numerator is not None or denominator is not None):
         sheet.ws.write_comment(row, col, (
             f"Числитель — {item.part('numerator').name}.\n"
             f"Знаменатель — {item.part('denominator').name}."
         ), {"author": "cluster_xl", "x_scale": 3, "y_scale": 2.5})
-    if now.get("status") == BEHIND:
-        lines.append(f"Причины отставания — на листе «{SHEET_EXPLANATIONS}».")
-    sheet.text(row, col, "\n".join(lines), "text")
+    sheet.text(row, col, note_text(item, now), "text")
 
 
 # -- «По организациям» -------------------------------------------------------
