@@ -20,6 +20,11 @@ from .report import Report
 NO_REASON = "причина не указана"
 
 
+def _gap(fact: float | None, expected: float | None) -> float | None:
+    """Fact minus where the schedule wants it (negative: behind)."""
+    return None if fact is None or expected is None else fact - expected
+
+
 @dataclass(frozen=True)
 class CollegeGap:
     """One college's own figures on an item behind at cluster level."""
@@ -35,8 +40,7 @@ class CollegeGap:
 
     @property
     def gap(self) -> float | None:
-        """Fact minus where the schedule wants it (negative: behind)."""
-        return None if self.fact is None or self.expected is None else self.fact - self.expected
+        return _gap(self.fact, self.expected)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class BehindItem:
 
     @property
     def gap(self) -> float | None:
-        return None if self.fact is None or self.expected is None else self.fact - self.expected
+        return _gap(self.fact, self.expected)
 
 
 @dataclass(frozen=True)

@@ -363,7 +363,7 @@ def consolidate(inputs, period, span, output, strict, as_json, previous_path, as
         raise Problems()
 
 
-_SPAN_WORDS = {"quarter": "квартал", "half": "полугодие", "9m": "9 месяцев", "year": "год"}
+_SPAN_NAMES = {"quarter": "квартал", "half": "полугодие", "9m": "9 месяцев", "year": "год"}
 _SPAN_ENDS = {"quarter": "в марте, июне, сентябре или декабре", "half": "в июне", "9m": "в сентябре",
               "year": "в декабре"}
 
@@ -377,7 +377,7 @@ def _spanned(period: Period, span: str | None) -> Period:
                                "с ним не сочетается. Укажите отчётный месяц: --period ГГГГ-ММ --span …")
     found = with_span(period, span)
     if found is None:
-        raise click.UsageError(f"Отчёт за {_SPAN_WORDS[span]} не может заканчиваться периодом {period} "
+        raise click.UsageError(f"Отчёт за {_SPAN_NAMES[span]} не может заканчиваться периодом {period} "
                                f"({period.words}): такой отчёт заканчивается {_SPAN_ENDS[span]}.")
     return found
 
@@ -467,45 +467,50 @@ class _writing:
 
 
 def _write_pdf(report, path: Path, quiet: bool) -> str | None:
-    """The PDF beside the workbook; None when written, else why not (printed on stderr).
-
-    A PDF of that name left from an earlier run would sit beside a newer workbook and
-    be signed for it: when this one is not written (LibreOffice missing or failing, the
-    run interrupted), the old one is removed, and the message says so."""
+    """The PDF beside the workbook; None when written, else why not (printed on stderr)."""
     from ..writing.pdf import PdfError, write_pdf
 
-    try:
-        write_pdf(report, path)
-    except PdfError as exc:
-        reason = str(exc) + _remove_stale(path)
-        click.echo(printable(reason), err=True)
-        return reason
-    except BaseException:
-        _remove_stale(path)
-        raise
-    _written(path)
-    click.echo(printable(f"PDF записан: {path}"), err=quiet)
-    return None
+    def write() -> str | None:
+        try:
+            write_pdf(report, path)
+        except PdfError as exc:
+            return str(exc)
+        return None
+    return _beside(path, write, "PDF записан", quiet)
 
 
 def _write_docx(report, path: Path, book: Path, quiet: bool) -> str | None:
     """The explanatory note beside the workbook, naming it with its SHA-256; None when
-    written, else why not (printed on stderr; a note of that name from an earlier run is
-    removed, as a PDF is)."""
+    written, else why not (printed on stderr)."""
     from ..run.collect import sha256
     from ..writing.note import write_note
 
+    def write() -> str | None:
+        try:
+            write_note(report, path, book.name, sha256(book))
+        except OSError as exc:
+            return f"Пояснительная записка не записана: {os_reason(exc)}."
+        return None
+    return _beside(path, write, "Пояснительная записка записана", quiet)
+
+
+def _beside(path: Path, write, done: str, quiet: bool) -> str | None:
+    """Write a document that goes with the workbook (`write` returns why it failed, or None).
+
+    A file of that name left from an earlier run would sit beside a newer workbook and
+    be signed for it: when this one is not written (a program missing or failing, the
+    run interrupted), the old one is removed, and the message says so."""
     try:
-        write_note(report, path, book.name, sha256(book))
-    except OSError as exc:
-        reason = f"Пояснительная записка не записана: {os_reason(exc)}." + _remove_stale(path)
-        click.echo(printable(reason), err=True)
-        return reason
+        failed = write()
     except BaseException:
         _remove_stale(path)
         raise
+    if failed:
+        reason = failed + _remove_stale(path)
+        click.echo(printable(reason), err=True)
+        return reason
     _written(path)
-    click.echo(printable(f"Пояснительная записка записана: {path}"), err=quiet)
+    click.echo(printable(f"{done}: {path}"), err=quiet)
     return None
 
 

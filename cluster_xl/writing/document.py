@@ -180,25 +180,32 @@ def by_college_sheet(book, ws, report: Report) -> None:
     each = min(max((DOCUMENT_WIDTH - 5.5 - 6 - 11) / max(len(colleges), 1), 9), 16)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
                               ("Кластер", 11)])
+    _college_sheet(sheet, report, colleges, _college_grid, "столбец «Кластер»", head_rows=1, freeze_cols=2)
+
+
+def _college_sheet(sheet: Sheet, report: Report, colleges, grid, cluster_where: str, head_rows: int,
+                   freeze_cols: int) -> None:
+    """Title, the grid (`grid`: one layout or the other), notes and legend, with last month's
+    book the same grid of changes, and the signature."""
     strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
                               [f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»"],
                               document=True)
     sheet.legend_strip(strip, STRIP)
     header = strip + 1
-    cells = _college_cells(report)
-    row = _college_grid(sheet, header, report, colleges, cells, change=False)
-    row = _college_notes(sheet, row, report, "столбец «Кластер»")
+    cells = (*_college_cells(report), reasons_index(report))
+    row = grid(sheet, header, report, colleges, cells, change=False)
+    row = _college_notes(sheet, row, report, cluster_where, bool(cells[2]))
     change = change_header(report)
     if change:
         then = report.previous.then.period
         sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
                         "subtitle")
-        row = _college_grid(sheet, row + 2, report, colleges, cells, change=True) + 1
+        row = grid(sheet, row + 2, report, colleges, cells, change=True) + 1
     closing(sheet, row + 1, report)
-    sheet.page_setup((strip, header), freeze_cols=2)
+    sheet.page_setup((strip, header + head_rows - 1), freeze_cols=freeze_cols)
 
 
-def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str) -> int:
+def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str, reasons: bool) -> int:
     """Who is missing, what the colours mean, the reason mark; the legend. Returns the next row."""
     accepted = accepted_ids(report)
     missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
@@ -207,7 +214,7 @@ def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str) -
         notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
     notes.append("Цвет и знак значения организации — по её собственному плану на год; "
                  f"{cluster_where} — по утверждённой цели кластера.")
-    if len(reasons_index(report)):
+    if reasons:
         notes.append(f"{REASON_MARK} — организация указала причину отклонения или примечание; причины "
                      f"отставания приведены на листе «{SHEET_EXPLANATIONS}».")
     for text in notes:
@@ -219,31 +226,15 @@ def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str) -
 def _by_college_rows(book, ws, report: Report, colleges) -> None:
     """Colleges as rows (the cluster last), items as columns, a row of units under the codes;
     with last month's book, the same list of changes below."""
-    items = report.plan.items
-    sheet = Sheet(book, ws, [("Организация", 34), *((item.code, 7) for item in items)])
-    strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
-                              [f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»"],
-                              document=True)
-    sheet.legend_strip(strip, STRIP)
-    header = strip + 1
-    cells = _college_cells(report)
-    row = _college_list(sheet, header, report, colleges, cells, change=False)
-    row = _college_notes(sheet, row, report, "строка «Кластер»")
-    change = change_header(report)
-    if change:
-        then = report.previous.then.period
-        sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
-                        "subtitle")
-        row = _college_list(sheet, row + 2, report, colleges, cells, change=True) + 1
-    closing(sheet, row + 1, report)
-    sheet.page_setup((strip, header + 1), freeze_cols=1)
+    sheet = Sheet(book, ws, [("Организация", 34), *((item.code, 7) for item in report.plan.items)])
+    _college_sheet(sheet, report, colleges, _college_list, "строка «Кластер»", head_rows=2, freeze_cols=1)
 
 
 def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:
     """The header (codes, then units) and one row per college, the cluster last; returns the
     row after the list."""
     sheet.header(header)
-    by_code, styles = cells
+    by_code, styles, reasons = cells
     items = report.plan.items
     sheet.text(header + 1, 0, "Ед. изм.", "header")
     for col, item in enumerate(items, start=1):
@@ -251,7 +242,6 @@ def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tu
     totals = totals_index(report)
     year = report.period.year
     prev = report.previous
-    reasons = reasons_index(report)
     row = header + 2
     for key, name in colleges:
         sheet.text(row, 0, name, "text")
@@ -280,12 +270,11 @@ def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tu
     """The header row and one row per item; returns the row after the grid."""
     ws = sheet.ws
     sheet.header(header)
-    by_code, styles = cells
+    by_code, styles, reasons = cells
     totals = totals_index(report)
     year = report.period.year
     prev = report.previous
     keys = [key for key, _ in colleges]
-    reasons = reasons_index(report)
     row = header + 1
     for item in report.plan.items:
         style = styles[item.code]

@@ -16,6 +16,7 @@ give the same bytes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..consolidation.report import Report
 from ..core.files import write_atomically
 from ..core.numbers import format_ru
 from ..core.text import printable
-from .layout import REPORT_TITLE, period_phrase
+from .layout import REPORT_TITLE, orgs_word, period_phrase
 
 FONT = "Times New Roman"
 SIZE_PT = 14
@@ -79,7 +80,6 @@ def _styles(doc) -> None:
         fonts.set(qn(attr), FONT)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
-    style.element.get_or_add_rPr()
     lang = style.element.rPr.find(qn("w:lang"))
     if lang is None:
         lang = style.element.rPr.makeelement(qn("w:lang"), {})
@@ -126,8 +126,6 @@ def _fixed_zip(data: bytes, report: Report) -> bytes:
 
 
 def _without_thumbnail(xml: bytes) -> bytes:
-    import re
-
     xml = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail\.jpeg"[^>]*/>', b"", xml)
     return re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", xml)
 
@@ -182,7 +180,7 @@ def _standing(stand, year: int) -> str:
 
 def _completeness(stand) -> str:
     total = len(stand.reported) + len(stand.missing)
-    text = f"Отчёты представили и приняты {len(stand.reported)} из {total} {_orgs(total)}"
+    text = f"Отчёты представили и приняты {len(stand.reported)} из {total} {orgs_word(total)}"
     if not stand.missing:
         return text + " (все организации кластера)."
     return text + ". Не представили отчёт или отчёт не принят: " + "; ".join(stand.missing) + "."
@@ -191,8 +189,8 @@ def _completeness(stand) -> str:
 def _item(doc, item: BehindItem, year: int) -> None:
     unit = f" {item.unit}" if item.unit and item.unit != "%" else (" %" if item.unit == "%" else "")
     p = _para(doc, "", keep_with_next=True)
-    p.add_run(f"{item_heading(item.code)}. ").bold = True
-    p.add_run(item.name)
+    _run(p, f"{item_heading(item.code)}. ").bold = True
+    _run(p, item.name)
     _para(doc, f"Цель на {year} год — {_num(item.target)}{unit}; ожидаемое по графику — "
                f"{_num(item.expected)}; факт — {_num(item.fact)}; отклонение от графика — {_num(item.gap)}.",
           keep_with_next=bool(item.colleges))
@@ -205,14 +203,13 @@ def _college(doc, college: CollegeGap, keep_with_next: bool) -> None:
     p = _para(doc, "", keep_with_next=keep_with_next)
     figures = (f"факт {_num(college.fact)} при ожидаемом {_num(college.expected)} "
                f"(план организации — {_num(college.target)})")
-    p.add_run(f"{college.organisation}: ").italic = True
+    _run(p, f"{college.organisation}: ").italic = True
     if college.reason:
-        reason = printable(college.reason)
-        p.add_run(f"{figures}; причина: «")
-        p.add_run(reason)  # verbatim, as text: never a field or a link
-        p.add_run("»" if reason.rstrip().endswith((".", "!", "?", "…")) else "».")
+        _run(p, f"{figures}; причина: «")
+        _run(p, college.reason)  # verbatim, as text: never a field or a link
+        _run(p, "»" if college.reason.rstrip().endswith((".", "!", "?", "…")) else "».")
     else:
-        p.add_run(f"{figures}; {NO_REASON}.")
+        _run(p, f"{figures}; {NO_REASON}.")
 
 
 def _signature(doc, report: Report) -> None:
@@ -230,7 +227,7 @@ def _signature(doc, report: Report) -> None:
         cell.width = width
         p = cell.paragraphs[0]
         p.alignment = align
-        p.add_run(text)
+        _run(p, text)
     for col, width in zip(table.columns, widths):
         col.width = width
 
@@ -247,11 +244,17 @@ def _para(doc, text: str, align=None, indent: bool = True, bold: bool = False, s
     if keep_with_next:
         p.paragraph_format.keep_with_next = True
     if text:
-        run = p.add_run(text)
+        run = _run(p, text)
         run.bold = bold or None
         if size:
             run.font.size = Pt(size)
     return p
+
+
+def _run(p, text: str):
+    """Every text of the note goes in here: control characters (which XML cannot hold)
+    shown escaped, as on the console; a run is text only."""
+    return p.add_run(printable(text))
 
 
 def _num(value: float | None) -> str:
@@ -264,5 +267,3 @@ def _positions(count: int) -> str:
     return "позиции" if count % 10 == 1 and count % 100 != 11 else "позиций"
 
 
-def _orgs(count: int) -> str:
-    return "организации" if count % 10 == 1 and count % 100 != 11 else "организаций"

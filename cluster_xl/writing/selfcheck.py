@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..core.measure import line_count
 from ..core.numbers import is_percent_unit, is_whole_unit
 from ..checks.rules import RATIO_HOLDS
-from ..plan.model import Plan, schedule_share
+from ..plan.model import BEHIND, Plan, expected_value, judge
 from ..reading import contract as c
 
 SHEET = c.SHEET_SELFCHECK
@@ -414,9 +414,8 @@ def _reason_flag(s: _Sheet, place: Place, local: Mapping[tuple[int, str], str], 
     if not (_is_num(t) and _is_num(f)) or not 1 <= month_now <= 12:
         return (branches, 0)
     prev = s.value(place.code, y - 1, "target")
-    base = prev if item.schedule == "cumulative" and _is_num(prev) else 0.0
-    expected = base + (t - base) * schedule_share(item.schedule, month_now)
-    behind = f < t and f < expected * tolerance
+    expected = expected_value(item.schedule, t, prev if _is_num(prev) else 0.0, month_now)
+    behind = judge(f, t, expected, s.plan.settings.on_track_tolerance) == BEHIND
     return (branches, int(behind and not str(s.notes.get(place.code) or "").strip()))
 
 

@@ -184,33 +184,25 @@ def is_behind(fact: float, target: float, expected: float, tolerance: float = 0.
     return fact < target and fact < expected * (1 - tolerance)
 
 
+def _note_rows(path: Path, sheet: str):
+    """(0-based row, row code, reason cell's value, A1) of each coded row of `sheet`."""
+    rows = load_grid(path)[sheet]
+    h = next(i for i, r in enumerate(rows) if "Код" in r)
+    code_col = rows[h].index("Код")
+    note_col = next(j for j, label in enumerate(rows[h])
+                    if isinstance(label, str) and label.startswith("Причина отклонения"))
+    for i, r in enumerate(rows[h + 1:], start=h + 1):
+        if code_col < len(r) and r[code_col] is not None:
+            yield i, str(r[code_col]).strip(), r[note_col] if note_col < len(r) else None, a1(i, note_col)
+
+
 def read_notes(path: Path) -> dict[str, tuple[str, str, str]]:
     """{row code: (text, sheet, A1)} of every filled «Причина отклонения / примечание» cell."""
-    grid = load_grid(path)
-    out = {}
-    for sheet in ("Мероприятия", "Показатели"):
-        rows = grid[sheet]
-        h = next(i for i, r in enumerate(rows) if "Код" in r)
-        header = rows[h]
-        code_col = header.index("Код")
-        note_col = next(j for j, label in enumerate(header)
-                        if isinstance(label, str) and label.startswith("Причина отклонения"))
-        for i, r in enumerate(rows[h + 1:], start=h + 1):
-            if code_col < len(r) and r[code_col] is not None and note_col < len(r):
-                text = r[note_col]
-                if isinstance(text, str) and text.strip():
-                    out[str(r[code_col]).strip()] = (text.strip(), sheet, a1(i, note_col))
-    return out
+    return {code: (text.strip(), sheet, cell)
+            for sheet in ("Мероприятия", "Показатели") for _, code, text, cell in _note_rows(path, sheet)
+            if isinstance(text, str) and text.strip()}
 
 
 def note_cell(path: Path, sheet: str, code: str) -> str:
     """A1 of the reason cell in the row of `code` (filled in or not)."""
-    rows = load_grid(path)[sheet]
-    h = next(i for i, r in enumerate(rows) if "Код" in r)
-    header = rows[h]
-    code_col = header.index("Код")
-    note_col = next(j for j, label in enumerate(header)
-                    if isinstance(label, str) and label.startswith("Причина отклонения"))
-    row = next(i for i, r in enumerate(rows[h + 1:], start=h + 1)
-               if code_col < len(r) and r[code_col] is not None and str(r[code_col]).strip() == code)
-    return a1(row, note_col)
+    return next(cell for _, row_code, _, cell in _note_rows(path, sheet) if row_code == code)
