@@ -20,7 +20,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..core.files import write_atomically
-from ..core.measure import line_count
+from ..core.measure import fitting_height
 from ..core.issues import SEVERITY_WORDS, Issue, error, has_errors
 from ..core.numbers import parse_number
 from ..core.text import a1, cell_text, fold
@@ -313,15 +313,9 @@ class _PlanWriter:
 
 
 _WRAPPED = ("text", "choice", "label", "hint")
-_LINE_HEIGHT = 15  # points, for the default 11-point font
-
-
 def _height(cells) -> float | None:
     """Row height for wrapped text: neither LibreOffice nor Excel reliably fits it on opening."""
-    # About one character per unit of column width; a little slack against clipping.
-    lines = max((line_count(value, width * 1.05 - 1) for value, width in cells
-                 if isinstance(value, str) and value), default=1)
-    return _LINE_HEIGHT * lines if lines > 1 else None
+    return fitting_height((value, width, False) for value, width in cells if isinstance(value, str))
 
 
 def _guide_lines(plan: Plan) -> list[str]:

@@ -29,7 +29,7 @@ from ..reading import guard
 from ..core.files import os_reason, write_atomically
 from ..core.office import OfficeError, convert, soffice
 from ..core.issues import Issue
-from ..core.measure import line_count
+from ..core.measure import fitting_height
 
 NOTES_SHEET = "Замечания"
 AUTHOR = "cluster-xl"
@@ -164,9 +164,9 @@ def _notes_sheet(book, file: str, issues: Sequence[Issue]) -> None:
             where.hyperlink = Hyperlink(ref=where.coordinate, location=f"'{sheet}'!{issue.cell}",
                                         tooltip="Перейти к ячейке")
             where.font = Font(color="0563C1", underline="single")
-        lines = max(line_count(issue.message, NOTE_WIDTH * 1.05, False),
-                    line_count(issue.code, 24 * 1.05, False), 1)
-        ws.row_dimensions[4 + n].height = lines * 15 + 2
+        # The college's own book: measured in Calibri, the default of every office suite's xlsx.
+        ws.row_dimensions[4 + n].height = fitting_height([(issue.message, NOTE_WIDTH, False),
+                                                          (issue.code, 24, False)], least=1) or 15
     _text(ws, 3, 1, FORMULAS_NOTE).font = Font(italic=True)
     ws.merge_cells("A2:F2")
     ws.merge_cells("A3:F3")

@@ -23,14 +23,13 @@ from typing import Sequence
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..consolidation.report import Report
-from ..core.names import SHEET_CHARTS
+from ..core.names import SHEET_CHARTS, SHEET_INDICATORS
 from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
-from .layout import DASH, DOCUMENT_WIDTH, Sheet, closing, number_style, status_text
+from .layout import DASH, Sheet, closing, number_style, spare, status_text
 
 FONT = {"name": "Times New Roman", "size": 10}
 EXPECTED_COLOUR, FACT_COLOUR = "#BFBFBF", "#1F4E79"  # light and dark: tell apart in grey too
 ROW_PT = 15.0  # rows under the charts have a fixed height, so a chart's extent is known
-PAGE_PT = 595.3 - 2 * 20 / 25.4 * 72  # A4 landscape between the 20 mm top and bottom margins
 CHART_PX = 380  # the bar charts' height: page 1 holds the title block and them
 COUNTED = ("achieved", "on_track", "behind", "no_data")
 
@@ -120,9 +119,9 @@ def _row(code: str, total: dict) -> tuple:
 
 def charts_sheet(book, ws, report: Report) -> None:
     columns = [("Код", 5.5), ("Наименование", 60)]
-    # The indicator table needs the unit, fact, expected and a column a year.
-    numbers = max(NUMBER_COLUMNS, 3 + len(report.plan.years))
-    each = (DOCUMENT_WIDTH - sum(w for _, w in columns)) / numbers
+    # The indicator table needs fact, expected and a column a year.
+    numbers = max(NUMBER_COLUMNS, 2 + len(report.plan.years))
+    each = spare([w for _, w in columns], numbers)
     sheet = Sheet(book, ws, [*columns, *(("", each) for _ in range(numbers))])
     data = _ChartData(sheet, len(sheet.widths) + 1)
     row = sheet.title_block(report, "Диаграммы исполнения плана", document=True)
@@ -135,42 +134,22 @@ def charts_sheet(book, ws, report: Report) -> None:
                data.progress("Организация", colleges), None, horizontal=True)
     page2 = row + _rows_for(CHART_PX * 0.75 + 8)
     as_of = f"на {report.period.end_date:%d.%m.%Y}"
-    groups = []  # row ranges that must not be split across pages
     r = _progress_table(sheet, page2, report, f"Исполнение по разделам программы {as_of}",
                         ("Раздел", "Наименование раздела"), sections)
-    groups.append((page2, r - 1))
+    sheet.keep(page2, r - 1)  # no table is split: its heading and rows on one page
     first = r + 1
     r = _progress_table(sheet, first, report, f"Исполнение по организациям {as_of}",
                         ("№", "Организация"), colleges, numbered=True)
-    groups.append((first, r - 1))
+    sheet.keep(first, r - 1)
     charts, table, r = _indicator_charts(sheet, r + 1, report, data)
-    groups += [charts, table]
-    last = closing(sheet, r + 1, report, [_percent_note(report)])
-    groups.append((r + 1, last))
+    sheet.keep(*charts)
+    sheet.keep(*table)
+    last = closing(sheet, r + 1, report, [_percent_note(report)], keep_from=table[1])
     for fixed in range(last + 1):  # rows without a height of their own: a chart's extent is known
         sheet.tall(fixed, ROW_PT)
-    ws.set_h_pagebreaks([page2, *_page_breaks(sheet, page2, groups)])
+    sheet.break_before(page2)
     ws.print_area(0, 0, last, len(sheet.widths) - 1)  # the chart data beside it is for the screen
     sheet.page_setup(None)
-
-
-def _page_breaks(sheet: Sheet, start: int, groups: Sequence[tuple[int, int]]) -> list[int]:
-    """Where pages must break so no group (a table with its heading, a row of charts)
-    is split; rows outside the groups may go anywhere.  Every row's height is set
-    explicitly, so this is where the office suite breaks the other pages too."""
-    blocks, row = [], start
-    for first, last in groups:
-        blocks += [(r, r) for r in range(row, first)]
-        blocks.append((first, last))
-        row = last + 1
-    breaks, used = [], 0.0
-    for first, last in blocks:
-        size = sum(sheet.height(r, ROW_PT) for r in range(first, last + 1))
-        if used and used + size > PAGE_PT:
-            breaks.append(first)
-            used = 0.0
-        used += size
-    return breaks
 
 
 NUMBER_COLUMNS = 8  # the progress tables: items, expected, fact, four states, the change
@@ -312,14 +291,15 @@ def _bar_chart(sheet: Sheet, row: int, x_offset: int, width: int, title: str, re
 def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     """Each indicator: the trajectory (expected by the report date, then each year's
     target) and the fact at the report date; four charts a row, then the table.
-    Returns the rows of the charts, of the table's head, and the row after the table."""
+    Returns the rows of the charts, of the table, and the row after the table."""
     years = report.plan.years
     end = f"{report.period.end_date:%d.%m.%Y}"
     sheet.paragraph(row, f"Показатели результативности: факт на {end} и цели {years[0]}–{years[-1]} гг.",
                     "subtitle")
     sheet.block(row + 1, 0, len(sheet.widths) - 1,
                 f"Пунктир — ожидаемое по графику на {end} и цели на конец каждого года; "
-                f"ромб — факт на {end}. Значения — в таблице под диаграммами.", "note")
+                f"ромб — факт на {end}. Значения — в таблице под диаграммами; наименования "
+                f"показателей — на листе «{SHEET_INDICATORS}».", "note")
     indicators = report.plan.indicators
     totals = totals_index(report)
     trajectory = [(item.code, num(totals.get((item.code, report.period.year), {}).get("fact")),
@@ -364,15 +344,16 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     rows_of_charts = math.ceil(len(indicators) / per_row)
     table = top + rows_of_charts * chart_rows + 1
     end_row = _indicator_table(sheet, table, report)
-    return (row, table - 1), (table, min(table + 1, end_row - 1)), end_row
+    return (row, table - 1), (table, end_row - 1), end_row
 
 
 def _indicator_table(sheet: Sheet, row: int, report: Report) -> int:
-    """The indicators' figures: fact, expected, the targets by year; returns the next row."""
+    """The indicators' figures: fact, expected, the targets by year; returns the next row.
+    By code and unit, as the charts above are titled (the names, long as they are, would
+    take the table over a page: they are on «Показатели»)."""
     years = report.plan.years
     end = f"{report.period.end_date:%d.%m.%Y}"
-    titles = ["Код", "Наименование показателя", "Ед. изм.", f"Факт на {end}", f"По графику на {end}",
-              *(f"Цель {y}" for y in years)]
+    titles = ["Код", "Ед. изм.", f"Факт на {end}", f"По графику на {end}", *(f"Цель {y}" for y in years)]
     for col, text in enumerate(titles):
         sheet.text(row, col, text, "header")
     totals = totals_index(report)
@@ -386,11 +367,10 @@ def _indicator_table(sheet: Sheet, row: int, report: Report) -> int:
         style = number_style(item.unit, [fact, *targets])
         status = as_text(now.get("status"))
         sheet.text(r, 0, item.code, "code")
-        sheet.text(r, 1, item.name, "text")
-        sheet.text(r, 2, item.unit, "center")
-        sheet.number(r, 3, fact, style, status or None)
+        sheet.text(r, 1, item.unit, "text")
+        sheet.number(r, 2, fact, style, status or None)
         exact = style != "int" or expected is None or float(expected).is_integer()
-        sheet.number(r, 4, expected, style if exact else "dec")
-        for col, target in enumerate(targets, start=5):
+        sheet.number(r, 3, expected, style if exact else "dec")
+        for col, target in enumerate(targets, start=4):
             sheet.number(r, col, target, style)
     return r + 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..consolidation.report import Report
+from ..core.measure import line_count
 from ..core.model import college_key
 from ..consolidation.explain import reasons_index
 from ..core.names import SHEET_EXPLANATIONS, SHEET_INDICATORS, SHEET_SUMMARY
@@ -19,14 +20,15 @@ from ..core.numbers import format_ru
 from ..plan.model import BEHIND, RULE_LABELS, SCHEDULE_LABELS, PlanItem
 from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
 from .layout import (
-    DASH, DOCUMENT_WIDTH, NOT_APPLICABLE, REASON_MARK, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
-    change_header, closing, legend, legend_meanings, number_style, orgs_word, schedule_note, status_cell,
+    DASH, NOT_APPLICABLE, REASON_MARK, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
+    change_header, closing, legend, legend_meanings, number_style, orgs_word, schedule_note, spare, status_cell,
 )
 
 
-def _plan_columns(report: Report, notes: Sequence[str] = ()) -> list[tuple[str, float]]:
-    """The summary's columns; «Примечание» as wide as its longest word (no word breaks
-    inside it), the name takes what the others leave of the page."""
+def _plan_columns(report: Report, items: Sequence[PlanItem], notes: Sequence[str]) -> list[tuple[str, float]]:
+    """The summary's columns: the name and «Примечание» share what the others leave of the
+    page, «Примечание» at least as wide as its longest word (no word breaks inside it),
+    split where the rows come out shortest in all."""
     year, end = report.period.year, report.period.end_date
     change = change_header(report)
     longest = max((len(word) for text in notes for word in text.split()), default=0)
@@ -34,10 +36,21 @@ def _plan_columns(report: Report, notes: Sequence[str] = ()) -> list[tuple[str, 
         ("Ед. изм.", 6), *((f"Цель {y}", 7.5) for y in report.plan.years),
         (f"По графику на {end:%d.%m.%Y}", 9), (f"Факт {year}", 8), ("Отклонение", 10.5),
         ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []),
-        ("Примечание", max(11, longest + 1)),
     ]
-    name = max(DOCUMENT_WIDTH - 5.5 - sum(w for _, w in others), 30)
-    return [("Код", 5.5), ("Наименование результата", name), *others]
+    both = spare([5.5, *(w for _, w in others)], 2, least=20) * 2
+    note = _best_split([item.name for item in items], notes, both, max(11, longest + 1))
+    name = spare([5.5, *(w for _, w in others), note], least=30)
+    return [("Код", 5.5), ("Наименование результата", name), *others, ("Примечание", note)]
+
+
+def _best_split(names: Sequence[str], notes: Sequence[str], both: float, least: float) -> float:
+    """The note column's width, from `least` up to half of `both`, that gives the rows,
+    each as tall as its name or its note, the smallest height in all."""
+    def height(note: float) -> int:
+        return sum(max(line_count(name, both - note), line_count(text, note) if text else 1)
+                   for name, text in zip(names, notes))
+    widths = [least + step / 2 for step in range(int(max(both / 2 - least, 0) * 2) + 1)]
+    return min(widths, key=lambda w: (height(w), w))
 
 
 def summary_sheet(book, ws, report: Report) -> None:
@@ -45,14 +58,15 @@ def summary_sheet(book, ws, report: Report) -> None:
     accepted = len(accepted_ids(report) & {c.id for c in plan.colleges})
     total = len(plan.colleges)
     extra = [f"Учтены отчёты {accepted} из {total} {orgs_word(total)}"]
-    _plan_sheet(Sheet(book, ws, _plan_columns(report, _notes(report, plan.activities))), report, plan.activities,
+    columns = _plan_columns(report, plan.activities, _notes(report, plan.activities))
+    _plan_sheet(Sheet(book, ws, columns), report, plan.activities,
                 "Мероприятия программы деятельности кластера", extra, with_headings=True)
 
 
 def indicators_sheet(book, ws, report: Report) -> None:
     extra = [f"Значение нарастающим итогом {as_of_phrase(report.period)}"]
     items = report.plan.indicators
-    _plan_sheet(Sheet(book, ws, _plan_columns(report, _notes(report, items))), report, items,
+    _plan_sheet(Sheet(book, ws, _plan_columns(report, items, _notes(report, items))), report, items,
                 "Плановые показатели результативности", extra, with_headings=False)
 
 
@@ -72,15 +86,18 @@ def _plan_sheet(sheet: Sheet, report: Report, items: Sequence[PlanItem], subtitl
     headings.update({r.code: r.title for r in report.plan.results})
     row, shown = header + 1, set()
     for item in items:
+        first = row
         for code, kind in ((item.section, "section"), (item.result, "result")):
             if with_headings and code and code not in shown:
                 shown.add(code)
                 _heading_row(sheet, row, code, headings.get(code, ""), kind)
                 row += 1
         _item_row(sheet, row, item, report, totals)
+        sheet.keep(first, row)  # a heading never ends a page: it goes with its first item
         row += 1
+    last = row - 1
     row = legend(sheet, row + 1, 0, 1, legend_meanings(report))
-    closing(sheet, row, report, [schedule_note(report)])
+    closing(sheet, row, report, [schedule_note(report)], keep_from=last)
     sheet.page_setup((strip, header))
 
 
@@ -177,7 +194,7 @@ def by_college_sheet(book, ws, report: Report) -> None:
     if len(colleges) > report.plan.settings.colleges_as_rows_above:
         _by_college_rows(book, ws, report, colleges)
         return
-    each = min(max((DOCUMENT_WIDTH - 5.5 - 6 - 11) / max(len(colleges), 1), 9), 16)
+    each = min(spare([5.5, 6, 11], max(len(colleges), 1), least=9), 16)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
                               ("Кластер", 11)])
     _college_sheet(sheet, report, colleges, _college_grid, "столбец «Кластер»", head_rows=1, freeze_cols=2)
@@ -194,14 +211,20 @@ def _college_sheet(sheet: Sheet, report: Report, colleges, grid, cluster_where: 
     header = strip + 1
     cells = (*_college_cells(report), reasons_index(report))
     row = grid(sheet, header, report, colleges, cells, change=False)
+    table_end = row - 1
     row = _college_notes(sheet, row, report, cluster_where, bool(cells[2]))
+    sheet.keep(table_end, row - 1)  # the notes and the legend with the grid's last row
     change = change_header(report)
     if change:
         then = report.previous.then.period
         sheet.paragraph(row + 1, f"{change}" + (f" (по сводному отчёту за {then.words})" if then else ""),
                         "subtitle")
-        row = grid(sheet, row + 2, report, colleges, cells, change=True) + 1
-    closing(sheet, row + 1, report)
+        top = row + 1
+        row = grid(sheet, row + 2, report, colleges, cells, change=True)
+        sheet.keep(top, top + 1 + head_rows)  # the heading and the grid's head with its first row
+        table_end = row - 1
+        row += 1
+    closing(sheet, row + 1, report, keep_from=table_end)
     sheet.page_setup((strip, header + head_rows - 1), freeze_cols=freeze_cols)
 
 

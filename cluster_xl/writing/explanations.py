@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..consolidation.explain import NO_REASON, BehindItem, behind_items, shown_colleges, summary
 from ..consolidation.report import Report
 from .layout import (
-    DOCUMENT_WIDTH, STRIP, Sheet, closing, legend, legend_meanings, number_style, schedule_note, status_cell,
+    STRIP, Sheet, closing, legend, legend_meanings, number_style, schedule_note, spare, status_cell,
 )
 
 SUBTITLE = "Пояснения к отклонениям от плана"
@@ -24,9 +24,8 @@ def _columns(report: Report) -> list[tuple[str, float]]:
     year, end = report.period.year, report.period.end_date
     others = [("Ед. изм.", 6), (f"Цель {year}", 8), (f"По графику на {end:%d.%m.%Y}", 9),
               (f"Факт {year}", 8), ("Отклонение от графика", 10), ("Статус", 11.5)]
-    fixed = 5.5 + sum(w for _, w in others)
     reason = 44
-    name = max(DOCUMENT_WIDTH - fixed - reason, 30)
+    name = spare([5.5, *(w for _, w in others), reason], least=30)
     return [("Код", 5.5), ("Позиция / организация", name), *others, ("Причина отклонения", reason)]
 
 
@@ -54,8 +53,9 @@ def explanations_sheet(book, ws, report: Report) -> None:
     if missing:
         notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
     notes.append(schedule_note(report))
+    last = row - 1
     row = legend(sheet, row + 1, 0, 1, legend_meanings(report))
-    closing(sheet, row, report, notes)
+    closing(sheet, row, report, notes, keep_from=last)
     sheet.page_setup((strip, header))
 
 
@@ -69,6 +69,7 @@ def _item(sheet: Sheet, row: int, item: BehindItem) -> int:
     _figures(sheet, row, values, style, "section")
     status_cell(sheet, row, 7, "behind")
     sheet.text(row, 8, "", "text", "section")
+    sheet.keep(row, row + 1)  # the item's line never ends a page: its first college goes with it
     row += 1
     for college in shown_colleges(item):
         sheet.text(row, 0, "", "code")

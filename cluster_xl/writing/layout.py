@@ -6,19 +6,21 @@ with its columns: text written always as text (a value starting with "=" stays
 a string), rows made tall enough for their wrapped text, the title block, the
 legend, the signature and the ГОСТ Р 7.0.97-2016 page (A4 landscape, margins
 20 mm left/top/bottom and 10 mm right, one page wide, header rows repeated,
-«Стр. N из M»).  The document sheets are laid out to `DOCUMENT_WIDTH`, so they
-print at 100 % and their text at its nominal size.
+«Стр. N из M»).  The document sheets fill the page across (`spare`), so they
+print at 100 % and their text at its nominal size; their pages are broken from
+the rows' measured heights (`Sheet.page_breaks`), headings kept with what they
+head and the signature with the last rows of its table.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from ..consolidation.consolidate import STATUS_LABELS
 from ..consolidation.report import Report
-from ..core.measure import line_count
+from ..core.measure import column_points, line_count, row_height
 from ..core.model import ACCEPTED, Period
 from ..core.numbers import format_ru
 
@@ -99,19 +101,21 @@ STYLES: dict[str, dict] = {
 # The legend strip repeated atop every printed page: colour, mark and word (the
 # words say what they mean; the legend under the table says it in full).
 STRIP = dict.fromkeys(STATUS_FILLS, "")
-# Column-width units across one A4 landscape page between the ГОСТ margins
-# (267 mm) at 100 %: LibreOffice gives a unit about 5.3 pt with 10 pt Times New
-# Roman, Excel 5.25 pt plus 3.75 pt a column.  Document sheets are laid out to
-# this width, so their text prints at its nominal size.
-DOCUMENT_WIDTH = 136
 # Wider tables (working sheets) shrink to one page wide down to about 70 %;
 # beyond that they spread over more pages with the first column repeated.
 PAGE_WIDTH = 200
 MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20}
 FOOTER_MM = 10
-# Points per line of 10 pt Times New Roman in a wrapped cell, with leading.
-LINE_HEIGHT = 11.75
-
+# Points of rows one printed page holds.  LibreOffice lays out 459 pt of rows between
+# the ГОСТ margins and the footer of A4 landscape (measured: it broke a page of 5 pt
+# rows after 91 of them); a few points less, as it rounds every row's height.
+PAGE_BODY = 454.0
+# Points across the page between the left and right margins (267 mm); document
+# sheets' columns add up to a little less (`spare`), so they print at 100 %.
+PAGE_ACROSS = (297 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
+_ACROSS_SLACK = 2.0
+DEFAULT_ROW = 15.0  # a row whose height is not set (XlsxWriter's default)
+MAX_BREAKS = 1023  # manual page breaks a sheet may have (Excel's limit)
 
 
 def period_phrase(period: Period) -> str:
@@ -138,29 +142,39 @@ def status_text(status: str) -> str:
 # -- formats and layout ------------------------------------------------------
 
 
+class Style(NamedTuple):
+    """A combination of style names made into a format, with what measuring its text needs."""
+
+    format: object
+    wraps: bool
+    bold: bool
+    italic: bool
+    size: float
+
+
 class Book:
     """Formats by name, each combination created once."""
 
     def __init__(self, workbook):
         self.workbook = workbook
-        self._formats: dict[tuple, tuple] = {}
+        self._formats: dict[tuple, Style] = {}
         self._marked: dict[tuple, object] = {}
 
-    def style(self, names: tuple) -> tuple:
-        """(format, wraps, bold, font size) for a combination of style names; None is skipped."""
+    def style(self, names: tuple) -> Style:
+        """The format of a combination of style names (None is skipped) and its font."""
         found = self._formats.get(names)
         if found is None:
             key = tuple(n for n in names if n)
             if key not in self._formats:
                 props = _props(key)
-                fmt = self.workbook.add_format(props)
-                self._formats[key] = (fmt, bool(props.get("text_wrap")), bool(props.get("bold")),
-                                      props.get("font_size", 10))
+                self._formats[key] = Style(self.workbook.add_format(props), bool(props.get("text_wrap")),
+                                           bool(props.get("bold")), bool(props.get("italic")),
+                                           props.get("font_size", 10))
             found = self._formats[names] = self._formats[key]
         return found
 
     def fmt(self, *names: str | None):
-        return self.style(names)[0]
+        return self.style(names).format
 
     def marked(self, style: str, status: str | None, reason: bool = False):
         """A number style coloured by `status`, its mark in the number format (made once);
@@ -192,6 +206,11 @@ class Sheet:
         self.columns = list(columns)
         self.widths = [w for _, w in columns]
         self._heights: dict[int, float] = {}
+        self._keeps: list[tuple[int, int]] = []
+        self._forced: set[int] = set()
+        self.end = 0  # the last row written
+        self.document = False  # a document sheet: its pages are broken by `page_breaks`
+        self.breaks: list[int] = []  # the manual page breaks set (rows that begin a page)
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
 
@@ -201,29 +220,31 @@ class Sheet:
 
     def text(self, row: int, col: int, value: str, *styles: str | None) -> None:
         """Always write_string: a value starting with "=" or "@" stays text."""
-        cell_format, wraps, bold, size = self.book.style(styles)
+        style = self.book.style(styles)
+        self.end = max(self.end, row)
         if not value:
-            self.ws.write_blank(row, col, None, cell_format)
+            self.ws.write_blank(row, col, None, style.format)
             return
-        self.ws.write_string(row, col, value, cell_format)
-        if wraps:
+        self.ws.write_string(row, col, value, style.format)
+        if style.wraps:
             height = self.height_for(col, value, styles)
             if height:
                 self.tall(row, height)
 
     def height_for(self, col: int, value: str, styles: tuple) -> float:
         """Points a wrapped `value` needs in column `col`; 0.0 where one line will do."""
-        _, wraps, bold, size = self.book.style(styles)
-        if not (wraps and value):
+        style = self.book.style(styles)
+        if not (style.wraps and value):
             return 0.0
-        lines = line_count(value, self.widths[col] * 10 / size, bold)
-        return lines * LINE_HEIGHT * size / 10 + 3 if lines > 1 else 0.0
+        lines = line_count(value, self.widths[col], style.size, style.bold, style.italic)
+        return row_height(lines, style.size) if lines > 1 else 0.0
 
     def number(self, row: int, col: int, value: float | None, style: str, *mods: str | None,
                missing: str = DASH) -> None:
         if value is None:
             self.text(row, col, missing, "dash", *mods)
         else:
+            self.end = max(self.end, row)
             self.ws.write_number(row, col, value, self.book.fmt(style, *mods))
 
     def header(self, row: int) -> None:
@@ -233,6 +254,17 @@ class Sheet:
     def tall(self, row: int, height: float) -> None:
         """At least `height` points for the row (the tallest need wins)."""
         self._heights[row] = max(height, self._heights.get(row, 0.0))
+        self.end = max(self.end, row)
+
+    def keep(self, first: int, last: int) -> None:
+        """Rows `first`..`last` print on one page (a heading with its first item, a
+        legend, the last rows of a table with the signature under it)."""
+        if last > first:
+            self._keeps.append((first, last))
+
+    def break_before(self, row: int) -> None:
+        """A page begins at `row` whatever fits above it."""
+        self._forced.add(row)
 
     def height(self, row: int, default: float) -> float:
         """The height set for `row` so far, `default` where none is."""
@@ -246,6 +278,7 @@ class Sheet:
                     document: bool = False) -> int:
         """[Attachment mark,] cluster, title, period, sheet subtitle, date; returns the next free row."""
         row = 0
+        self.document = self.document or document
         mark = report.plan.settings.attachment_line if document else ""
         if mark:
             self.block(row, self.column_at(0.55), len(self.widths) - 1, mark, "attachment")
@@ -275,14 +308,14 @@ class Sheet:
     def block(self, row: int, first: int, last: int, text: str, *styles: str | None) -> None:
         """Text merged over columns first..last, wrapped, its row tall enough (merged
         cells never grow to fit their text)."""
-        cell_format, _, bold, size = self.book.style(styles)
+        style = self.book.style(styles)
         if last > first:
-            self.ws.merge_range(row, first, row, last, "", cell_format)
+            self.ws.merge_range(row, first, row, last, "", style.format)
         if text:
-            self.ws.write_string(row, first, text, cell_format)
-        width = sum(self.widths[first:last + 1])
-        count = line_count(text, width * 10 / size, bold)
-        self.tall(row, count * size * 1.2 + 4)
+            self.ws.write_string(row, first, text, style.format)
+        self.end = max(self.end, row)
+        count = line_count(text, tuple(self.widths[first:last + 1]), style.size, style.bold, style.italic)
+        self.tall(row, row_height(count, style.size) + 1)
 
     def column_at(self, share: float) -> int:
         """The column where `share` of the table's width falls (its start at or before it)."""
@@ -330,7 +363,73 @@ class Sheet:
             if freeze_cols:
                 ws.repeat_columns(0, freeze_cols - 1)
             ws.freeze_panes(header[1] + 1, freeze_cols)
+        if self.document or self._forced:
+            if header is not None:
+                self.keep(header[0], header[1] + 1)  # the heads never end a page alone
+            self.breaks = self.page_breaks(header)
+            if 0 < len(self.breaks) <= MAX_BREAKS:
+                ws.set_h_pagebreaks(self.breaks)
         self.finish()
+
+    def print_scale(self) -> float:
+        """The share of its size the sheet prints at: one page wide (or `pages_wide`) at most."""
+        across = sum(column_points(w) for w in self.widths)
+        return min(1.0, PAGE_ACROSS * pages_wide(self.width) / across)
+
+    def page_breaks(self, header: tuple[int, int] | None = None) -> list[int]:
+        """The rows that begin a new page, from the rows' heights: a page takes whole
+        kept groups (`keep`) while they fit under the repeated `header` rows; a group
+        taller than a page is broken where it must be.  Every row's height is set, so
+        this is where the office suite would break the pages too, less the groups split."""
+        heights = [self._heights.get(r, DEFAULT_ROW) for r in range(self.end + 1)]
+        room = PAGE_BODY / self.print_scale()
+        repeated = sum(heights[header[0]:header[1] + 1]) if header else 0.0
+
+        def carried(row: int) -> float:  # what a page beginning at `row` holds before it
+            return repeated if header and row > header[1] else 0.0
+
+        def size(group: tuple[int, int]) -> float:
+            return sum(heights[group[0]:group[1] + 1])
+
+        def parts(group: tuple[int, int], keeps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            """A kept group taller than a page, by the groups kept inside it (the legend and the
+            signature stay together where the table's last row cannot join them); else by rows."""
+            if group[0] == group[1] or size(group) <= room - carried(group[0]):
+                return [group]
+            inner = [k for k in keeps if group[0] <= k[0] and k[1] <= group[1] and k != group]
+            split = _groups(group[0], group[1], inner)
+            while split == [group] and inner:  # kept ranges overlapping into it: the widest yields
+                inner.remove(max(inner, key=lambda k: k[1] - k[0]))
+                split = _groups(group[0], group[1], inner)
+            return [p for g in split for p in parts(g, inner)]
+
+        groups = [p for g in _groups(0, self.end, self._keeps) for p in parts(g, self._keeps)]
+        breaks: list[int] = []
+        used = 0.0
+        for group in groups:
+            first = group[0]
+            if (first in self._forced and first) or (used > carried(first) and used + size(group) > room):
+                breaks.append(first)
+                used = carried(first)
+            used += size(group)
+        return breaks
+
+
+def _groups(start: int, end: int, keeps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rows start..end as consecutive groups: overlapping kept ranges merged, other rows alone."""
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted((max(a, start), min(b, end)) for a, b in keeps if a <= end and b >= start):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    out: list[tuple[int, int]] = []
+    row = start
+    for first, last in merged:
+        out += [(r, r) for r in range(row, first)]
+        out.append((first, last))
+        row = last + 1
+    return out + [(r, r) for r in range(row, end + 1)]
 
 
 def partition(widths: Sequence[float], parts: int) -> list[tuple[int, int]]:
@@ -379,6 +478,19 @@ def _widest_narrowest(widths: Sequence[float], parts: int) -> float:
     return low
 
 
+def spare(widths: Iterable[float], columns: int = 1, least: float = 1.0) -> float:
+    """Units each of `columns` more columns may be wide so that they and `widths` fill
+    the page across at 100 % (as `core.measure` converts widths), at least `least`.
+    In whole pixels (1/7 unit), as a sheet stores a width."""
+    left = PAGE_ACROSS - _ACROSS_SLACK - sum(column_points(w) for w in widths)
+    per_unit = column_points(8) - column_points(7)  # points a unit adds
+    pad = column_points(7) - 7 * per_unit  # and a column of its own
+    each = math.floor((left / columns - pad) / per_unit * 7) / 7
+    while each > least and column_points(each) * columns > left:
+        each -= 1 / 7
+    return max(each, least)
+
+
 def pages_wide(width: float) -> int:
     return max(1, math.ceil(width / PAGE_WIDTH))
 
@@ -411,11 +523,14 @@ def legend_meanings(report: Report, college: bool = False) -> dict[str, str]:
 
 
 def legend(sheet: Sheet, row: int, swatch_col: int, text_col: int, meanings: dict[str, str]) -> int:
+    """«Условные обозначения:» and a line a state, on one page; returns the next free row."""
+    first = row
     sheet.ws.write_string(row, text_col, "Условные обозначения:", sheet.book.fmt("bold"))
     for status, meaning in meanings.items():
         row += 1
         sheet.text(row, swatch_col, STATUS_MARKS.get(status, ""), "status", status)
         sheet.ws.write_string(row, text_col, f"{STATUS_LABELS[status]} — {meaning}")
+    sheet.keep(first, row)
     return row + 1
 
 
@@ -452,10 +567,16 @@ def change_cell(sheet: Sheet, row: int, col: int, change: float | None, style: s
         sheet.ws.write_number(row, col, change, sheet.book.fmt(f"change_{style}", "behind" if fell else None))
 
 
-def closing(sheet: Sheet, row: int, report: Report, notes: Sequence[str] = ()) -> int:
-    """Notes under the table, then the signature block."""
+def closing(sheet: Sheet, row: int, report: Report, notes: Sequence[str] = (),
+            keep_from: int | None = None) -> int:
+    """Notes under the table, then the signature block; rows from `keep_from` (the
+    table's last rows) to the signature print on one page."""
     last = len(sheet.widths) - 1
     for text in notes:
         sheet.block(row, 0, last, text, "note")
         row += 1
-    return sheet.signature(row + 1, report)
+    end = sheet.signature(row + 1, report)
+    if keep_from is not None:
+        sheet.keep(keep_from, end - 1)
+        sheet.keep(keep_from + 1, end - 1)  # where the last row cannot join them: all that follows it
+    return end

@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..core.measure import line_count
+from ..core.measure import fitting_height
 from ..core.numbers import is_percent_unit, is_whole_unit
 from ..checks.rules import RATIO_HOLDS
 from ..plan.model import BEHIND, Plan, expected_value, judge
@@ -492,10 +492,9 @@ def write_selfcheck(ws, st, plan: Plan, layout: Layout, values: Mapping[tuple[st
                          rule.where_value if rule.count_value else "")
         ws.write_string(row, 5, rule.fix, st["cell"])
         # Tall enough for the longest answer the row can give, not only the one stored now.
-        lines = max(line_count(rule.title, widths[1] * 1.1, False),
-                    line_count(rule.where_value or _LONGEST_WHERE, widths[4] * 1.1, False),
-                    line_count(rule.fix, widths[5] * 1.1, False))
-        ws.set_row(row, max(lines, 2) * 15 + 2)
+        ws.set_row(row, fitting_height([(rule.title, widths[1], False),
+                                        (rule.where_value or _LONGEST_WHERE, widths[4], False),
+                                        (rule.fix, widths[5], False)], least=2))
     ws.conditional_format(3, 2, 2 + len(rules), 2, {"type": "cell", "criteria": "==",
                                                      "value": f'"{BAD}"', "format": st["check_bad"]})
     ws.conditional_format(3, 2, 2 + len(rules), 2, {"type": "cell", "criteria": "==",

@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from ..reading import contract as c
 from ..core.files import write_atomically
-from ..core.measure import line_count
+from ..core.measure import fitting_height
 from ..core.model import FACT, TARGET, Period
 from ..plan.model import Plan, PlanItem
 from . import selfcheck
@@ -218,17 +218,10 @@ def _write_value(ws, row: int, col: int, value: object, fmt) -> None:
 def _fit_row(ws, row: int, *cells: tuple[str | None, float, bool]) -> None:
     """Set the height wrapped text needs: not every office suite refits rows on opening.
 
-    cells: (text, column width, bold).  Cyrillic glyphs of the default font are
-    about as wide as the «0» a column width is counted in; bold ones a little wider.
-    """
-    lines = max((_lines(text or "", width, bold) for text, width, bold in cells), default=1)
-    if lines > 1:
-        ws.set_row(row, lines * 15 + 2)
-
-
-def _lines(text: str, width: float, bold: bool) -> int:
-    # The template's 11-point default font fits about 1.1 characters per width unit.
-    return line_count(text, width * 1.1, bold)
+    cells: (text, column width, bold), in the template's 11-point Calibri."""
+    height = fitting_height(cells)
+    if height:
+        ws.set_row(row, height)
 
 
 # -- «Списки» ----------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""Acceptance (issue 13): the document's pages as LibreOffice prints them.
+
+The October example is printed with `--pdf` (with and without last month's book)
+and read back page by page with pdftotext, so these tests check what a person
+holds, not what the code meant to set:
+
+- every document sheet starts on a page of its own (its attachment mark);
+- the signature block's page also carries rows of its table;
+- no page after a sheet's first is only the repeated header: each carries rows;
+- every section and result heading of «Свод» is on the page of its first item;
+- no word of a name, a heading or a note is broken inside a cell;
+- every page is at least half full, except the last of each sheet;
+- the legend is on one page.
+
+The expected rows come from the plan and from the workbook read back with
+openpyxl, not from the layout code.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from cluster_xl.core import office
+from cluster_xl.core.names import DOCUMENT_SHEETS
+
+from helpers import EXAMPLES
+
+pytestmark = pytest.mark.skipif(office.soffice() is None or shutil.which("pdftotext") is None,
+                                reason="LibreOffice or poppler-utils is not installed")
+
+PAGE_HEIGHT = 595.3  # A4 landscape, points
+TOP, BOTTOM = 20 / 25.4 * 72, PAGE_HEIGHT - 20 / 25.4 * 72  # the ГОСТ margins
+MARK = "Приложение к письму"
+STATES = ("выполнено", "в графике", "отставание", "нет цели", "нет данных")
+
+
+def _run(*args) -> str:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True,
+                          timeout=120).stdout
+
+
+def _print(folder, previous=None):
+    out = folder / "consolidated_2026-10.xlsx"
+    args = [sys.executable, "-m", "cluster_xl", "consolidate", str(EXAMPLES), "--period", "2026-10",
+            "-o", str(out), "--pdf"]
+    if previous is not None:
+        args += ["--previous", str(previous)]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pdf = out.with_suffix(".pdf")
+    count = int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", pdf), re.M).group(1))
+    pages = [_run("pdftotext", "-layout", "-f", n, "-l", n, pdf, "-") for n in range(1, count + 1)]
+    boxes = _run("pdftotext", "-bbox", pdf, "-").split("<page ")[1:]
+    assert len(boxes) == count
+    return out, pages, boxes
+
+
+@pytest.fixture(scope="module", params=["alone", "with_previous"])
+def printed(request, month_books, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"pages_{request.param}")
+    previous = month_books.september if request.param == "with_previous" else None
+    book, pages, boxes = _print(folder, previous)
+    sheets = _split(pages)
+    assert len(sheets) == len(DOCUMENT_SHEETS), [len(s) for s in sheets]
+    return openpyxl.load_workbook(book), pages, boxes, sheets
+
+
+def _split(pages: list[str]) -> list[list[int]]:
+    """Page numbers (0-based) by document sheet: each sheet's first page has the attachment mark."""
+    sheets: list[list[int]] = []
+    for n, page in enumerate(pages):
+        if MARK in page:
+            sheets.append([])
+        sheets[-1].append(n)
+    return sheets
+
+
+def _lines(page: str) -> list[str]:
+    return [line.strip() for line in page.splitlines() if line.strip()]
+
+
+def _row_starts(ws) -> set[str]:
+    """The first word of each table row's first text (code, or a college's name where
+    the code cell is empty): the rows under «Код»/«Раздел»/«Организация» headers."""
+    starts: set[str] = set()
+    heads = {"Код", "Раздел", "№", "Организация"}
+    in_table = False
+    for row in ws.iter_rows(values_only=True):
+        first = next((str(v) for v in row[:2] if v not in (None, "")), "")
+        if first in heads:
+            in_table = True
+            continue
+        if not first or first.startswith("Условные обозначения"):
+            in_table = False
+            continue
+        if in_table:
+            starts.add(first.split()[0])
+    return starts
+
+
+def _has_rows(page: str, starts: set[str]) -> bool:
+    return any(line.split()[0] in starts for line in _lines(page))
+
+
+def _tail_fits(ws, name: str) -> bool:
+    """Whether the table's last row, all under it and the repeated header rows fit one page
+    (LibreOffice prints 459 pt of rows between the margins and the footer), from the
+    heights read back; where they do not, nothing could keep the last row with the signature."""
+    def height(row: int) -> float:
+        return ws.row_dimensions[row].height or 15.0
+    starts = _row_starts(ws)
+    signature = next(r for r in range(ws.max_row, 0, -1)
+                     if any(name == c.value for c in ws[r]))
+    last = next(r for r in range(signature, 0, -1)
+                if (v := next((str(x) for x in (ws.cell(r, 1).value, ws.cell(r, 2).value) if x), ""))
+                and v.split()[0] in starts)
+    repeated = 0.0
+    if ws.print_title_rows:
+        first, end = (int(n) for n in re.findall(r"\d+", ws.print_title_rows))
+        repeated = sum(height(r) for r in range(first, end + 1))
+    return repeated + sum(height(r) for r in range(last, signature + 1)) <= 459
+
+
+def test_each_sheet_signed_on_a_page_with_rows_of_its_table(printed, plan):
+    book, pages, _, sheets = printed
+    name = plan.settings.signatory_name
+    for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
+        signed = [n for n in numbers if name in pages[n]]
+        assert signed == [numbers[-1]], sheet  # signed once, on its last page
+        if _tail_fits(book[sheet], name):
+            assert _has_rows(pages[signed[0]], _row_starts(book[sheet])), sheet
+        else:  # the table's last row alone fills a page: the legend and notes go with the signature
+            assert "Условные обозначения" in pages[signed[0]] or sheet == "Диаграммы", sheet
+
+
+def test_no_page_is_only_the_repeated_header(printed, plan):
+    """Every page after a sheet's first carries rows of its table; the one exception is a
+    sheet whose last row cannot share a page with the closing, and then its last page
+    holds the legend and the signature together."""
+    book, pages, _, sheets = printed
+    name = plan.settings.signatory_name
+    for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
+        starts = _row_starts(book[sheet])
+        for n in numbers[1:]:
+            if n == numbers[-1] and not _tail_fits(book[sheet], name):
+                assert "Условные обозначения" in pages[n] and name in pages[n], (sheet, n + 1)
+            else:
+                assert _has_rows(pages[n], starts), (sheet, n + 1)
+
+
+def test_every_heading_is_on_the_page_of_its_first_item(printed, plan):
+    _, pages, _, sheets = printed
+    summary = sheets[DOCUMENT_SHEETS.index("Свод")]
+    first_item: dict[str, str] = {}
+    for item in plan.activities:
+        for code in (item.section, item.result):
+            if code:
+                first_item.setdefault(code, item.code)
+    assert len(first_item) >= 20
+    for heading, item in first_item.items():
+        found = [n for n in summary if any(line.split()[0] == heading for line in _lines(pages[n]))]
+        assert found, heading
+        assert any(line.split()[0] == item for line in _lines(pages[found[0]])), (heading, item, found[0] + 1)
+
+
+def _words(text: str) -> set[str]:
+    """Words as a reader sees them: split at spaces and after hyphens, punctuation trimmed."""
+    out = set()
+    for token in re.split(r"[\s\-–—/]+", text):
+        word = token.strip("«»\"'()[],.;:!?№*")
+        if len(word) >= 4 and not re.search(r"\d", word):
+            out.add(word)
+    return out
+
+
+def test_no_word_is_broken_inside_a_cell(printed, plan):
+    """Every word of every name, heading and note prints whole somewhere (a word broken
+    across lines prints as two fragments, neither of them the word)."""
+    book, pages, _, _ = printed
+    printed_words = _words(" ".join(pages))
+    expected = set()
+    for item in plan.items:
+        expected |= _words(item.name)
+    for heading in (*plan.sections, *plan.results):
+        expected |= _words(heading.title)
+    for sheet in ("Свод", "Показатели"):
+        ws = book[sheet]
+        col = next(c.column for row in ws.iter_rows() for c in row if c.value == "Примечание")
+        for (cell,) in ws.iter_rows(min_col=col, max_col=col):
+            if isinstance(cell.value, str) and cell.value != "Примечание":
+                expected |= _words(cell.value)
+    missing = sorted(expected - printed_words)
+    assert not missing, missing[:20]
+
+
+def _lowest_text(box: str) -> float:
+    """The bottom of the lowest word above the footer («Стр. N из M»)."""
+    words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', box)
+    body = [float(y1) for y0, y1, w in words if float(y0) < BOTTOM]
+    return max(body, default=TOP)
+
+
+def test_every_page_but_a_sheets_last_is_at_least_half_full(printed):
+    _, _, boxes, sheets = printed
+    middle = TOP + (BOTTOM - TOP) / 2
+    for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
+        for n in numbers[:-1]:
+            assert _lowest_text(boxes[n]) > middle, (sheet, n + 1)
+
+
+def test_the_legend_is_on_one_page(printed):
+    _, pages, _, sheets = printed
+    for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
+        legend = [n for n in numbers if "Условные обозначения" in pages[n]]
+        if not legend:
+            continue
+        lines = _lines(pages[legend[0]])
+        at = next(k for k, line in enumerate(lines) if "Условные обозначения" in line)
+        after = " ".join(lines[at:])
+        for state in STATES:
+            assert f"{state} —" in after, (sheet, state)
