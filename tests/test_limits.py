@@ -73,8 +73,9 @@ def _organisation(path) -> str:
     return next(r[1] for r in load_grid(path)["Титул"] if r and r[0] == "Организация")
 
 
-def _rows_plan(plan, above: int):
-    return replace(plan, settings=replace(plan.settings, colleges_as_rows_above=above))
+def _rows_plan(plan, above: int, listed: int = 30):
+    return replace(plan, settings=replace(plan.settings, colleges_as_rows_above=above,
+                                          colleges_listed_up_to=listed))
 
 
 def test_colleges_as_rows_above_the_setting(plan, tmp_path):
@@ -99,14 +100,15 @@ def test_colleges_as_rows_above_the_setting(plan, tmp_path):
 
 def test_last_months_book_reads_back_from_either_layout(plan, tmp_path):
     changes = []
-    for above in (30, 3):
-        p = _rows_plan(plan, above)
+    for above, listed in ((30, 30), (3, 30), (3, 3)):  # columns, rows, and the national layout
+        p = _rows_plan(plan, above, listed)
         september = write_report(build_report(p, [EXAMPLES_SEPTEMBER], Period(2026, 9)),
                                  tmp_path / f"sep_{above}.xlsx")
         report = compare_with_previous(build_report(p, [EXAMPLES], OCT), september)
         assert not [i for i in report.findings if i.code.startswith("previous")]
         changes.append(report.previous)
-    assert changes[0].colleges == changes[1].colleges and changes[0].items == changes[1].items
+    assert changes[0].colleges == changes[1].colleges == changes[2].colleges
+    assert changes[0].items == changes[1].items == changes[2].items
     assert len(changes[0].colleges) > 100
 
 
@@ -144,8 +146,9 @@ def test_more_rows_and_colleges_than_a_sheet_holds(october, tmp_path):
     assert values == [float(i) for i in range(n)]
     grid = book.get_sheet_by_name(SHEET_BY_COLLEGE).to_python()
     h = next(k for k, r in enumerate(grid) if r[0] == "Организация")
-    assert len(grid[h]) == len(items) + 1  # items as columns: far from column XFD
-    listed = {r[0]: r[1:len(items) + 1] for r in grid[h + 2:h + 2 + colleges]}
+    columns = [c for c, v in enumerate(grid[h]) if v in set(items)]
+    assert [grid[h][c] for c in columns] == items and columns[-1] < 50  # items as columns: far from XFD
+    listed = {r[0]: [r[c] for c in columns] for r in grid[h + 2:h + 2 + colleges]}
     assert len(listed) == colleges
     assert all(listed[f"Колледж {k}"] == [float(k * 100 + j) for j in range(len(items))]
                for k in range(colleges))

@@ -10,7 +10,11 @@ holds, not what the code meant to set:
 - every section and result heading of «Свод» is on the page of its first item;
 - no word of a name, a heading or a note is broken inside a cell;
 - every page is at least half full, except the last of each sheet;
-- the legend is on one page.
+- the legend is on one page;
+- no figure prints as «###» (a column too narrow for its number).
+
+A third print lays the same month out as a national document (the plan's
+`colleges_listed_up_to` set to 3).
 
 The expected rows come from the plan and from the workbook read back with
 openpyxl, not from the layout code.
@@ -18,14 +22,17 @@ openpyxl, not from the layout code.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
 
+import cluster_xl
 from cluster_xl.core import office
 from cluster_xl.core.names import DOCUMENT_SHEETS
 
@@ -45,12 +52,14 @@ def _run(*args) -> str:
                           timeout=120).stdout
 
 
-def _print(folder, previous=None):
+def _print(folder, previous=None, plan=None):
     out = folder / "consolidated_2026-10.xlsx"
     args = [sys.executable, "-m", "cluster_xl", "consolidate", str(EXAMPLES), "--period", "2026-10",
             "-o", str(out), "--pdf"]
     if previous is not None:
         args += ["--previous", str(previous)]
+    if plan is not None:
+        args += ["--plan", str(plan)]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     pdf = out.with_suffix(".pdf")
@@ -61,11 +70,22 @@ def _print(folder, previous=None):
     return out, pages, boxes
 
 
-@pytest.fixture(scope="module", params=["alone", "with_previous"])
+def national_plan(folder):
+    """The bundled plan with `colleges_listed_up_to` 3: the October example laid out as a
+    national document (the distribution, the furthest behind and ahead by name)."""
+    plan = json.loads((Path(cluster_xl.__file__).parent / "plan" / "data" / "plan.json").read_text("utf-8"))
+    plan["settings"]["colleges_listed_up_to"] = 3
+    path = folder / "national.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module", params=["alone", "with_previous", "national"])
 def printed(request, month_books, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"pages_{request.param}")
     previous = month_books.september if request.param == "with_previous" else None
-    book, pages, boxes = _print(folder, previous)
+    plan = national_plan(folder) if request.param == "national" else None
+    book, pages, boxes = _print(folder, previous, plan)
     sheets = _split(pages)
     assert len(sheets) == len(DOCUMENT_SHEETS), [len(s) for s in sheets]
     return openpyxl.load_workbook(book), pages, boxes, sheets
@@ -89,7 +109,7 @@ def _row_starts(ws) -> set[str]:
     """The first word of each table row's first text (code, or a college's name where
     the code cell is empty): the rows under «Код»/«Раздел»/«Организация» headers."""
     starts: set[str] = set()
-    heads = {"Код", "Раздел", "№", "Организация"}
+    heads = {"Код", "Код позиции", "Раздел", "№", "Организация"}
     in_table = False
     for row in ws.iter_rows(values_only=True):
         first = next((str(v) for v in row[:2] if v not in (None, "")), "")
@@ -225,3 +245,8 @@ def test_the_legend_is_on_one_page(printed):
         after = " ".join(lines[at:])
         for state in STATES:
             assert f"{state} —" in after, (sheet, state)
+
+
+def test_no_figure_is_too_wide_for_its_column(printed):
+    _, pages, _, _ = printed
+    assert not [n + 1 for n, page in enumerate(pages) if "###" in page]

@@ -124,6 +124,42 @@ def shown_colleges(item: BehindItem) -> tuple[CollegeGap, ...]:
     return tuple(c for c in item.colleges if c.status == BEHIND or c.reason)
 
 
+NAMED_UNDER_ITEM = 5  # above `colleges_listed_up_to`: the colleges named under an item
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The colleges printed under an item, and how many more there are."""
+
+    shown: tuple[CollegeGap, ...]
+    more: int  # behind or giving a reason, not printed
+    more_with_reason: int  # of those, the ones that wrote a reason
+
+
+def listing_limit(report: Report) -> int | None:
+    """How many colleges the document names under an item: all up to the plan's
+    `colleges_listed_up_to`, NAMED_UNDER_ITEM above it."""
+    return NAMED_UNDER_ITEM if len(report.plan.colleges) > report.plan.settings.colleges_listed_up_to else None
+
+
+def listed_colleges(item: BehindItem, limit: int | None) -> Listing:
+    """`shown_colleges`, at most `limit` of them (None: all), in plan order; where they are more,
+    those furthest behind their own schedule (fact as a share of expected) are named."""
+    shown = shown_colleges(item)
+    if limit is None or len(shown) <= limit:
+        return Listing(shown, 0, 0)
+
+    def shortfall(college: CollegeGap) -> float:
+        if college.expected and college.fact is not None:
+            return college.fact / college.expected
+        return 0.0 if college.fact is None else float("inf")
+
+    chosen = {id(c) for c in sorted(shown, key=shortfall)[:limit]}
+    named = tuple(c for c in shown if id(c) in chosen)
+    rest = [c for c in shown if id(c) not in chosen]
+    return Listing(named, len(rest), sum(bool(c.reason) for c in rest))
+
+
 def summary(report: Report) -> Summary:
     totals = report.consolidation.totals
     now = totals[totals["year"] == report.period.year]

@@ -86,6 +86,15 @@ def text_room(width: float | tuple[float, ...], font: str = TIMES) -> float:
     return sum(column_points(w, font) for w in columns) - 2 * CELL_PADDING
 
 
+def units_for(points: float, font: str = TIMES) -> float:
+    """The narrowest column width (in whole pixels, 1/7 unit) holding `points` of text on one line."""
+    width = max((points + 2 * CELL_PADDING) / UNIT_POINTS.get(font, UNIT_POINTS[TIMES]) - 5 / 7, 1.0)
+    width = int(width * 7) / 7
+    while text_room(width, font) < points:
+        width += 1 / 7
+    return width
+
+
 @lru_cache(maxsize=65_536)  # names and reasons repeat down a sheet: measured once each
 def line_count(text: str, width: float | tuple[float, ...], size: float = 10, bold: bool = False, italic: bool = False,
                font: str = TIMES) -> int:

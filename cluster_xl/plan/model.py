@@ -200,6 +200,10 @@ class Settings:
     attachment_line: str = ATTACHMENT_LINE
     # «По организациям»: colleges as columns up to this many, as rows above it.
     colleges_as_rows_above: int = 30
+    # The printed document names every college up to this many; above it, the
+    # distribution of colleges by % of plan and the furthest behind and ahead by name
+    # (every college stays in the workbook).
+    colleges_listed_up_to: int = 30
 
 
 @dataclass(frozen=True)

@@ -17,112 +17,32 @@ measured against its own plan.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..consolidation.report import Report
 from ..core.names import SHEET_CHARTS, SHEET_INDICATORS
-from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
-from .layout import DASH, Sheet, closing, number_style, spare, status_text
+from .frames import as_text, num, totals_index
+from .layout import DASH, STATUS_MARK_ROOM, Sheet, closing, figure_units, number_style, orgs_counted, spare, status_text
+from .progress import COUNTED, NAMED, Progress, college_progress, distribution, extremes, section_progress
 
 FONT = {"name": "Times New Roman", "size": 10}
 EXPECTED_COLOUR, FACT_COLOUR = "#BFBFBF", "#1F4E79"  # light and dark: tell apart in grey too
 ROW_PT = 15.0  # rows under the charts have a fixed height, so a chart's extent is known
 CHART_PX = 380  # the bar charts' height: page 1 holds the title block and them
-COUNTED = ("achieved", "on_track", "behind", "no_data")
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One bar of the charts: a section or a college."""
-
-    code: str
-    name: str
-    items: int  # items with a target (a plan) for the report year
-    expected_pct: float | None
-    fact_pct: float | None
-    statuses: dict[str, int]
-    change_pp: float | None = None  # percentage points since last month
-
-
-def _share(value: float | None, target: float) -> float:
-    return min(max(value or 0.0, 0.0) / target, 1.0) * 100
-
-
-def _progress(code: str, name: str, rows: Sequence[tuple], previous: dict | None) -> Progress:
-    """rows: (code, target, fact, expected, status); previous: code -> last month's fact."""
-    judged = [r for r in rows if r[1] is not None and r[1] > 0]
-    count = len(judged)
-    statuses = dict.fromkeys(COUNTED, 0)
-    for r in rows:
-        if r[4] in statuses:
-            statuses[r[4]] += 1
-    if not count:
-        return Progress(code, name, 0, None, None, statuses)
-    expected = sum(_share(r[3], r[1]) for r in judged) / count
-    fact = sum(_share(r[2], r[1]) for r in judged) / count
-    change = None
-    if previous is not None:
-        then = sum(_share(previous.get(r[0]), r[1]) for r in judged) / count
-        change = fact - then
-    return Progress(code, name, count, expected, fact, statuses, change)
-
-
-def section_progress(report: Report) -> list[Progress]:
-    year = report.period.year
-    totals = totals_index(report)
-    prev = report.previous
-    then = ({code: v for (code, y), v in prev.then.totals.items() if y == year}
-            if prev is not None else None)
-    out = []
-    for section in report.plan.sections:
-        rows = [_row(item.code, totals.get((item.code, year), {}))
-                for item in report.plan.activities if item.section == section.code]
-        out.append(_progress(section.code, section.title, rows, then))
-    return out
-
-
-def college_progress(report: Report) -> list[Progress]:
-    frame = report.consolidation.by_college
-    by_key: dict[str, list[tuple]] = {}
-    codes = texts_of(frame, "code")
-    for org_id, name, code, plan, fact, expected, status in zip(
-            texts_of(frame, "org_id"), texts_of(frame, "organisation"), codes,
-            *(numbers_of(frame, c) for c in ("target", "fact", "expected")), texts_of(frame, "status")):
-        by_key.setdefault(org_id or name, []).append((code, plan, fact, expected, status))
-    prev = report.previous
-    names = {o.id: o.short_name for o in report.plan.organisations}
-    then_by_who: dict[str, list] = {}  # last month's figures by college, in their order
-    if prev is not None:
-        for n, ((who, code), v) in enumerate(prev.then.colleges.items()):
-            then_by_who.setdefault(who, []).append((n, code, v))
-    out = []
-    for key, name in college_columns(report):
-        then = None
-        if prev is not None:  # by the printed name or the key; where both, the later figure wins
-            printed = names.get(key, name)
-            figures = then_by_who.get(printed, []) + (then_by_who.get(key, []) if key != printed else [])
-            then = {code: v for _, code, v in sorted(figures)}
-        out.append(_progress(key, name, by_key.get(key, []), then))
-    return out
-
-
-def _row(code: str, total: dict) -> tuple:
-    return (code, num(total.get("target")), num(total.get("fact")), num(total.get("expected")),
-            as_text(total.get("status")))
 
 
 # -- the sheet -----------------------------------------------------------------
 
 
 def charts_sheet(book, ws, report: Report) -> None:
-    columns = [("Код", 5.5), ("Наименование", 60)]
     # The indicator table needs fact, expected and a column a year.
     numbers = max(NUMBER_COLUMNS, 2 + len(report.plan.years))
-    each = spare([w for _, w in columns], numbers)
-    sheet = Sheet(book, ws, [*columns, *(("", each) for _ in range(numbers))])
+    each = spare([5.5, 60], numbers)
+    fit = _figures_fit(report)  # the indicators' figures run to millions at national scale
+    name = 60 if fit <= each else spare([5.5, *[fit] * numbers], least=30)
+    sheet = Sheet(book, ws, [("Код", 5.5), ("Наименование", name), *(("", max(each, fit)) for _ in range(numbers))])
     data = _ChartData(sheet, len(sheet.widths) + 1)
     row = sheet.title_block(report, "Диаграммы исполнения плана", document=True)
     sections, colleges = section_progress(report), college_progress(report)
@@ -130,17 +50,25 @@ def charts_sheet(book, ws, report: Report) -> None:
     half = _page_px(sheet) // 2 - 6
     _bar_chart(sheet, row, 0, half, "По разделам программы, % цели года",
                data.progress("Раздел", sections), "Раздел")
-    _bar_chart(sheet, row, half + 12, half, "По организациям, % плана года",
-               data.progress("Организация", colleges), None, horizontal=True)
+    listed = len(colleges) <= report.plan.settings.colleges_listed_up_to
+    if listed:
+        _bar_chart(sheet, row, half + 12, half, "По организациям, % плана года",
+                   data.progress("Организация", colleges), None, horizontal=True)
+    else:  # a bar a college would be a blot: how many colleges are how far along
+        _distribution_chart(sheet, row, half + 12, half, data.table(
+            ("Исполнение плана", "Организаций"), [(band, float(n)) for band, n in distribution(colleges)]))
     page2 = row + _rows_for(CHART_PX * 0.75 + 8)
     as_of = f"на {report.period.end_date:%d.%m.%Y}"
     r = _progress_table(sheet, page2, report, f"Исполнение по разделам программы {as_of}",
                         ("Раздел", "Наименование раздела"), sections)
     sheet.keep(page2, r - 1)  # no table is split: its heading and rows on one page
-    first = r + 1
-    r = _progress_table(sheet, first, report, f"Исполнение по организациям {as_of}",
-                        ("№", "Организация"), colleges, numbered=True)
-    sheet.keep(first, r - 1)
+    if listed:
+        first = r + 1
+        r = _progress_table(sheet, first, report, f"Исполнение по организациям {as_of}",
+                            ("№", "Организация"), colleges, numbered=True)
+        sheet.keep(first, r - 1)
+    else:
+        r = _national_tables(sheet, r + 1, report, colleges, as_of)
     charts, table, r = _indicator_charts(sheet, r + 1, report, data)
     sheet.keep(*charts)
     sheet.keep(*table)
@@ -148,8 +76,23 @@ def charts_sheet(book, ws, report: Report) -> None:
     for fixed in range(last + 1):  # rows without a height of their own: a chart's extent is known
         sheet.tall(fixed, ROW_PT)
     sheet.break_before(page2)
-    ws.print_area(0, 0, last, len(sheet.widths) - 1)  # the chart data beside it is for the screen
+    sheet.print_rows(last, sheet.last_col)  # the chart data beside it is for the screen
     sheet.page_setup(None)
+
+
+def _figures_fit(report: Report) -> float:
+    """Units the indicator table's widest figure needs (its fact with the status mark)."""
+    totals = totals_index(report)
+    year = report.period.year
+    need = 0.0
+    for item in report.plan.indicators:
+        now = totals.get((item.code, year), {})
+        targets = [num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years]
+        fact, expected = num(now.get("fact")), num(now.get("expected"))
+        style = number_style(item.unit, [fact, *targets])
+        need = max(need, figure_units([fact], style, 0.0, STATUS_MARK_ROOM),
+                   figure_units([expected], "dec", 0.0), figure_units(targets, style, 0.0))
+    return need
 
 
 NUMBER_COLUMNS = 8  # the progress tables: items, expected, fact, four states, the change
@@ -234,6 +177,51 @@ def _progress_table(sheet: Sheet, row: int, report: Report, title: str, first: t
     return r + 1
 
 
+def _national_tables(sheet: Sheet, row: int, report: Report, colleges: Sequence[Progress], as_of: str) -> int:
+    """Above `colleges_listed_up_to`: the distribution of the colleges by % of their own plan,
+    then the furthest behind and the furthest ahead by name; returns the next free row."""
+    count = len(colleges)
+    sheet.paragraph(row, f"Распределение организаций по исполнению собственного плана {as_of} "
+                         f"(всего {orgs_counted(count)})", "subtitle")
+    for col, text in enumerate(("", "Факт, % собственного плана", "Организаций", "Доля, %")):
+        sheet.text(row + 1, col, text, "header")
+    r = row + 1
+    for n, (band, number) in enumerate(distribution(colleges), start=1):
+        r = row + 1 + n
+        sheet.text(r, 0, str(n), "code")
+        sheet.text(r, 1, band, "text")
+        sheet.ws.write_number(r, 2, number, sheet.book.fmt("int"))
+        sheet.number(r, 3, round(number / count * 100, 1) if count else None, "dec")
+    sheet.keep(row, r)
+    weakest, strongest = extremes(colleges, NAMED)
+    for title, rows in ((f"Организации с наименьшим исполнением плана {as_of}: {len(weakest)}", weakest),
+                        (f"Организации с наибольшим исполнением плана {as_of}: {len(strongest)}", strongest)):
+        first = r + 2
+        r = _progress_table(sheet, first, report, title, ("№", "Организация"), rows, numbered=True) - 1
+        sheet.keep(first, r)
+    return r + 1
+
+
+def _distribution_chart(sheet: Sheet, row: int, x_offset: int, width: int, ref: dict) -> None:
+    """Colleges by band of % of their own plan: one column a band, the count on it."""
+    chart = sheet.book.workbook.add_chart({"type": "column"})
+    col = ref["col"]
+    chart.add_series({
+        "name": "Организаций",
+        "categories": _range(ref["first"], col, ref["last"], col),
+        "values": _range(ref["first"], col + 1, ref["last"], col + 1),
+        "fill": {"color": FACT_COLOUR}, "border": {"color": "#404040", "width": 0.75},
+        "data_labels": {"value": True, "num_format": "0", "font": {**FONT, "size": 9}},
+        "gap": 40,
+    })
+    chart.set_y_axis({"num_font": FONT, "num_format": "0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {**FONT, "size": 9}, "name": "Факт, % собственного плана", "name_font": FONT})
+    _style(chart, "Организации по исполнению плана года", legend=False)
+    sheet.ws.insert_chart(row, 0, chart, {"x_offset": x_offset, "y_offset": 4, "x_scale": width / 480,
+                                           "y_scale": CHART_PX / 288, "object_position": 3})
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
@@ -296,7 +284,7 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     end = f"{report.period.end_date:%d.%m.%Y}"
     sheet.paragraph(row, f"Показатели результативности: факт на {end} и цели {years[0]}–{years[-1]} гг.",
                     "subtitle")
-    sheet.block(row + 1, 0, len(sheet.widths) - 1,
+    sheet.block(row + 1, 0, sheet.last_col,
                 f"Пунктир — ожидаемое по графику на {end} и цели на конец каждого года; "
                 f"ромб — факт на {end}. Значения — в таблице под диаграммами; наименования "
                 f"показателей — на листе «{SHEET_INDICATORS}».", "note")

@@ -12,16 +12,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..consolidation.report import Report
-from ..core.measure import line_count
+from ..core.measure import line_count, text_width, units_for
 from ..core.model import college_key
 from ..consolidation.explain import reasons_index
 from ..core.names import SHEET_EXPLANATIONS, SHEET_INDICATORS, SHEET_SUMMARY
 from ..core.numbers import format_ru
 from ..plan.model import BEHIND, RULE_LABELS, SCHEDULE_LABELS, PlanItem
 from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
+from .progress import NAMED, college_progress, distribution, extremes
 from .layout import (
-    DASH, NOT_APPLICABLE, REASON_MARK, STRIP, Sheet, accepted_ids, as_of_phrase, change_cell,
-    change_header, closing, legend, legend_meanings, number_style, orgs_word, schedule_note, spare, status_cell,
+    ALL_MARKS_ROOM, DASH, NOT_APPLICABLE, REASON_MARK, STATUS_MARK_ROOM, STRIP, Sheet, accepted_ids, as_of_phrase,
+    change_cell, change_header, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
+    orgs_word, schedule_note, spare, status_cell,
 )
 
 
@@ -32,15 +34,36 @@ def _plan_columns(report: Report, items: Sequence[PlanItem], notes: Sequence[str
     year, end = report.period.year, report.period.end_date
     change = change_header(report)
     longest = max((len(word) for text in notes for word in text.split()), default=0)
+    fit = _figure_fit(report, items)
     others = [
-        ("Ед. изм.", 6), *((f"Цель {y}", 7.5) for y in report.plan.years),
-        (f"По графику на {end:%d.%m.%Y}", 9), (f"Факт {year}", 8), ("Отклонение", 10.5),
-        ("% исполнения", 9.5), ("Статус", 11.5), *([(change, 9.5)] if change else []),
+        ("Ед. изм.", 6), *((f"Цель {y}", fit(("target", y), 7.5)) for y in report.plan.years),
+        (f"По графику на {end:%d.%m.%Y}", fit(("expected", year), 9)), (f"Факт {year}", fit(("fact", year), 8)),
+        ("Отклонение", fit(("deviation", year), 10.5)), ("% исполнения", 9.5), ("Статус", 11.5),
+        *([(change, fit(("change", year), 9.5))] if change else []),
     ]
     both = spare([5.5, *(w for _, w in others)], 2, least=20) * 2
     note = _best_split([item.name for item in items], notes, both, max(11, longest + 1))
     name = spare([5.5, *(w for _, w in others), note], least=30)
     return [("Код", 5.5), ("Наименование результата", name), *others, ("Примечание", note)]
+
+
+def _figure_fit(report: Report, items: Sequence[PlanItem]):
+    """fit((measure, year), least): a number column's width, wide enough for every item's figure
+    (national totals run to millions; the widths a cluster needs are the least)."""
+    totals = totals_index(report)
+    changes = report.previous.items if report.previous is not None else {}
+
+    def fit(key: tuple[str, int], least: float) -> float:
+        measure, year = key
+        width = least
+        for item in items:
+            total = totals.get((item.code, year), {})
+            value = changes.get((item.code, year)) if measure == "change" else num(total.get(measure))
+            style = number_style(item.unit, [value])
+            width = max(width, figure_units([value], "dec" if measure == "expected" else style, least,
+                                            STATUS_MARK_ROOM if measure in ("fact", "change") else ""))
+        return width
+    return fit
 
 
 def _best_split(names: Sequence[str], notes: Sequence[str], both: float, least: float) -> float:
@@ -191,6 +214,9 @@ def by_college_sheet(book, ws, report: Report) -> None:
     `colleges_as_rows_above` colleges are rows and items columns: a sheet has 16,384
     columns and over a million rows, and a long list reads better than a wide one."""
     colleges = college_columns(report)
+    if len(colleges) > report.plan.settings.colleges_listed_up_to:
+        _by_college_national(book, ws, report, colleges)
+        return
     if len(colleges) > report.plan.settings.colleges_as_rows_above:
         _by_college_rows(book, ws, report, colleges)
         return
@@ -234,7 +260,7 @@ def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str, r
     missing = [c.short_name for c in report.plan.colleges if c.id not in accepted]
     notes = []
     if missing:
-        notes.append("Отчёты не представлены или не приняты: " + "; ".join(missing) + ".")
+        notes.append(missing_note(report, missing))
     notes.append("Цвет и знак значения организации — по её собственному плану на год; "
                  f"{cluster_where} — по утверждённой цели кластера.")
     if reasons:
@@ -242,33 +268,130 @@ def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str, r
                      f"отставания приведены на листе «{SHEET_EXPLANATIONS}».")
     for text in notes:
         row += 1
-        sheet.block(row, 0, len(sheet.widths) - 1, text, "meta_wrap")
+        sheet.block(row, 0, sheet.last_col, text, "meta_wrap")
     return legend(sheet, row + 2, 0, 1, legend_meanings(report, college=True))
+
+
+def _item_columns(report: Report) -> list[tuple[str, float]]:
+    """Colleges as rows: a column an item, as wide as its widest figure (with its status mark,
+    the reason mark and the indent), its code and its unit's longest word."""
+    frame = report.consolidation.by_college
+    facts: dict[str, list] = {}
+    for code, fact in zip(texts_of(frame, "code"), numbers_of(frame, "fact")):
+        facts.setdefault(code, []).append(fact)
+    _, styles = _college_cells(report)
+    totals = totals_index(report)
+    out = []
+    for item in report.plan.items:
+        figures = [*facts.get(item.code, ()), num(totals.get((item.code, report.period.year), {}).get("fact"))]
+        words = max((text_width(w) for w in item.unit.split()), default=0.0)
+        least = max(6.0, units_for(max(text_width(item.code, 9, bold=True), words)))
+        out.append((item.code, figure_units(figures, styles[item.code], least, ALL_MARKS_ROOM)))
+    return out
 
 
 def _by_college_rows(book, ws, report: Report, colleges) -> None:
     """Colleges as rows (the cluster last), items as columns, a row of units under the codes;
     with last month's book, the same list of changes below."""
-    sheet = Sheet(book, ws, [("Организация", 34), *((item.code, 7) for item in report.plan.items)])
+    sheet = Sheet(book, ws, [("Организация", 34), *_item_columns(report)])
     _college_sheet(sheet, report, colleges, _college_list, "строка «Кластер»", head_rows=2, freeze_cols=1)
 
 
-def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:
-    """The header (codes, then units) and one row per college, the cluster last; returns the
-    row after the list."""
-    sheet.header(header)
+def _by_college_national(book, ws, report: Report, colleges) -> None:
+    """Above `colleges_listed_up_to`: printed, one page wide, the distribution of the colleges
+    by % of their own plan, then the furthest behind and the furthest ahead by name, a
+    column a college as below the threshold.  Under the printed part, for the screen,
+    every college: a row a college (its name over the first four columns), an item a
+    column — the list `--previous` reads back (its header «Организация»)."""
+    listed = NAMED + 1  # the named colleges and the cluster
+    each = min(spare([5.5, 6], listed, least=9), 16)
+    printed = [("Код", 5.5), ("Ед. изм.", 6), *((f"{n}", each) for n in range(1, listed + 1))]
+    name_cols = 4  # the full list's names: merged over the code, unit and two college columns
+    items = _item_columns(report)
+    extra = [(code, width) for code, width in items[len(printed) - name_cols:]]
+    sheet = Sheet(book, ws, [*printed, *extra], printed=len(printed))
+    count = len(colleges)
+    strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год", [
+        f"Наименования позиций — на листах «{SHEET_SUMMARY}» и «{SHEET_INDICATORS}»",
+        f"Организаций: {count}; поимённо — {NAMED} с наименьшим и {NAMED} с наибольшим исполнением "
+        "собственного плана; все организации — на этом листе под печатной формой"], document=True)
+    sheet.legend_strip(strip, STRIP)
+    cells = (*_college_cells(report), reasons_index(report))
+    progress = college_progress(report)
+    row = _distribution_table(sheet, strip + 2, progress)
+    names = dict(colleges)
+    weakest, strongest = extremes(progress, NAMED)
+    for title, chosen in (("Организации с наименьшим исполнением собственного плана", weakest),
+                          ("Организации с наибольшим исполнением собственного плана", strongest)):
+        sheet.paragraph(row + 1, f"{title}: {len(chosen)}", "subtitle")
+        header = row + 2
+        for col, text in enumerate(("Код позиции", "Ед. изм.", *(names[p.code] for p in chosen), "Кластер")):
+            sheet.text(header, col, text, "header")
+        row = _college_grid(sheet, header, report, [(p.code, names[p.code]) for p in chosen], cells,
+                            change=False, own_header=False)
+        sheet.keep(header - 1, header + 1)  # the heading, the grid's head and its first row
+    table_end = row - 1
+    row = _college_notes(sheet, row, report, "столбец «Кластер»", bool(cells[2]))
+    sheet.keep(table_end, row - 1)
+    last = closing(sheet, row + 1, report, keep_from=table_end) - 1
+    sheet.print_rows(last, len(printed) - 1)
+    # For the screen: every college.
+    sheet.ws.write_string(last + 2, 0, f"Все организации ({count}) — для работы с книгой; не печатаются",
+                          book.fmt("bold"))
+    row = _college_list(sheet, last + 3, report, colleges, cells, change=False, name_cols=name_cols)
+    change = change_header(report)
+    if change:
+        sheet.ws.write_string(row + 1, 0, f"{change}: все организации", book.fmt("bold"))
+        _college_list(sheet, row + 2, report, colleges, cells, change=True, name_cols=name_cols)
+    sheet.page_setup((strip, strip))
+
+
+def _distribution_table(sheet: Sheet, row: int, progress) -> int:
+    """Band of % of own plan (over the first four columns), colleges in it, their share;
+    returns the row after it."""
+    count = len(progress)
+    sheet.paragraph(row, f"Распределение организаций по исполнению собственного плана (всего "
+                         f"{orgs_counted(count)})", "subtitle")
+    sheet.block(row + 1, 0, 3, "Факт, % собственного плана", "header")
+    sheet.text(row + 1, 4, "Число организаций", "header")
+    sheet.text(row + 1, 5, "Доля, %", "header")
+    r = row + 1
+    for band, number in distribution(progress):
+        r += 1
+        sheet.block(r, 0, 3, band, "text")
+        sheet.ws.write_number(r, 4, number, sheet.book.fmt("int"))
+        sheet.number(r, 5, round(number / count * 100, 1) if count else None, "dec")
+    sheet.keep(row, r)
+    return r + 1
+
+
+def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool,
+                  name_cols: int = 1) -> int:
+    """The header (codes, then units) and one row per college, the cluster last; the names
+    over the first `name_cols` columns, an item a column after them; returns the row after
+    the list."""
     by_code, styles, reasons = cells
     items = report.plan.items
-    sheet.text(header + 1, 0, "Ед. изм.", "header")
-    for col, item in enumerate(items, start=1):
+    first = name_cols  # the first item's column
+
+    def name(row: int, text: str, *styles_: str) -> None:
+        if name_cols > 1:
+            sheet.block(row, 0, name_cols - 1, text, *styles_)
+        else:
+            sheet.text(row, 0, text, *styles_)
+
+    name(header, "Организация", "header")
+    name(header + 1, "Ед. изм.", "header")
+    for col, item in enumerate(items, start=first):
+        sheet.text(header, col, item.code, "header")
         sheet.text(header + 1, col, item.unit, "center")
     totals = totals_index(report)
     year = report.period.year
     prev = report.previous
     row = header + 2
-    for key, name in colleges:
-        sheet.text(row, 0, name, "text")
-        for col, item in enumerate(items, start=1):
+    for key, college in colleges:
+        name(row, college, "text")
+        for col, item in enumerate(items, start=first):
             style = styles[item.code]
             if change:
                 change_cell(sheet, row, col, prev.colleges.get((key, item.code)), style,
@@ -277,8 +400,8 @@ def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tu
                 marked_number(sheet, row, col, *by_code.get(item.code, {}).get(key, NO_DATA), style,
                               (key, item.code) in reasons)
         row += 1
-    sheet.text(row, 0, "Кластер", "text", "bold")
-    for col, item in enumerate(items, start=1):
+    name(row, "Кластер", "text", "bold")
+    for col, item in enumerate(items, start=first):
         style = styles[item.code]
         if change:
             change_cell(sheet, row, col, prev.items.get((item.code, year)), style,
@@ -289,10 +412,13 @@ def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tu
     return row + 1
 
 
-def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool) -> int:
-    """The header row and one row per item; returns the row after the grid."""
+def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tuple, change: bool,
+                  own_header: bool = True) -> int:
+    """The header row (the sheet's column titles, unless the caller wrote its own) and one
+    row per item; returns the row after the grid."""
     ws = sheet.ws
-    sheet.header(header)
+    if own_header:
+        sheet.header(header)
     by_code, styles, reasons = cells
     totals = totals_index(report)
     year = report.period.year

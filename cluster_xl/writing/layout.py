@@ -20,8 +20,9 @@ from typing import Iterable, NamedTuple, Sequence
 
 from ..consolidation.consolidate import STATUS_LABELS
 from ..consolidation.report import Report
-from ..core.measure import column_points, line_count, row_height
+from ..core.measure import column_points, line_count, row_height, text_width, units_for
 from ..core.model import ACCEPTED, Period
+from ..core.names import SHEET_COMPLETENESS
 from ..core.numbers import format_ru
 
 REPORT_TITLE = "Сводный отчёт о реализации программы деятельности кластера"
@@ -115,6 +116,9 @@ PAGE_BODY = 454.0
 PAGE_ACROSS = (297 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
 _ACROSS_SLACK = 2.0
 DEFAULT_ROW = 15.0  # a row whose height is not set (XlsxWriter's default)
+# Room a right-aligned figure's indent takes before LibreOffice prints «###» instead (in
+# the Russian locale; measured: «290 000» fits 6.5 units plain, 8 with the indent).
+INDENT_POINTS = 10.0
 MAX_BREAKS = 1023  # manual page breaks a sheet may have (Excel's limit)
 
 
@@ -201,22 +205,31 @@ class Sheet:
     not grow a row to fit on opening: without them long names print cut off.
     """
 
-    def __init__(self, book: Book, ws, columns: Sequence[tuple[str, float]]):
+    def __init__(self, book: Book, ws, columns: Sequence[tuple[str, float]], printed: int | None = None):
+        """`printed`: how many of the columns print (the rest are for the screen)."""
         self.book, self.ws = book, ws
         self.columns = list(columns)
         self.widths = [w for _, w in columns]
+        self._printed_cols = len(self.widths) if printed is None else printed
         self._heights: dict[int, float] = {}
         self._keeps: list[tuple[int, int]] = []
         self._forced: set[int] = set()
         self.end = 0  # the last row written
         self.document = False  # a document sheet: its pages are broken by `page_breaks`
         self.breaks: list[int] = []  # the manual page breaks set (rows that begin a page)
+        self.printed: int | None = None  # the last printed row, where not the last written
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
 
     @property
+    def last_col(self) -> int:
+        """The last printed column."""
+        return self._printed_cols - 1
+
+    @property
     def width(self) -> float:
-        return sum(self.widths)
+        """Units across the printed columns."""
+        return sum(self.widths[:self._printed_cols])
 
     def text(self, row: int, col: int, value: str, *styles: str | None) -> None:
         """Always write_string: a value starting with "=" or "@" stays text."""
@@ -262,6 +275,11 @@ class Sheet:
         if last > first:
             self._keeps.append((first, last))
 
+    def print_rows(self, last: int, last_col: int | None = None) -> None:
+        """Print rows 0..`last` only (what follows is for the screen)."""
+        self.printed = last
+        self.ws.print_area(0, 0, last, self.last_col if last_col is None else last_col)
+
     def break_before(self, row: int) -> None:
         """A page begins at `row` whatever fits above it."""
         self._forced.add(row)
@@ -280,8 +298,10 @@ class Sheet:
         row = 0
         self.document = self.document or document
         mark = report.plan.settings.attachment_line if document else ""
-        if mark:
-            self.block(row, self.column_at(0.55), len(self.widths) - 1, mark, "attachment")
+        if mark:  # top right of the first page across
+            last = self.first_page_last_col()
+            self.block(row, min(self.column_at(0.55 * sum(self.widths[:last + 1]) / self.width), last),
+                       last, mark, "attachment")
             row += 2  # a blank line between the mark and the title
         lines = ((report.plan.cluster.name, "cluster"), (REPORT_TITLE, "title"),
                  (period_phrase(report.period), "period"), (subtitle, "subtitle"))
@@ -297,13 +317,17 @@ class Sheet:
     def paragraph(self, row: int, text: str, style: str) -> None:
         """Text merged across the first printed page, wrapped, its row tall enough."""
         # Centred over what lands on the first page, not over all 40 columns.
+        self.block(row, 0, self.first_page_last_col(), text, style)
+
+    def first_page_last_col(self) -> int:
+        """The last column printed on the first page across (all of them on a sheet one page wide)."""
         limit = self.width / pages_wide(self.width) * 1.02
         last, total = 0, 0.0
-        for col, width in enumerate(self.widths):
+        for col, width in enumerate(self.widths[:self._printed_cols]):
             if total + width > limit and col:
                 break
             last, total = col, total + width
-        self.block(row, 0, last, text, style)
+        return last
 
     def block(self, row: int, first: int, last: int, text: str, *styles: str | None) -> None:
         """Text merged over columns first..last, wrapped, its row tall enough (merged
@@ -320,15 +344,15 @@ class Sheet:
     def column_at(self, share: float) -> int:
         """The column where `share` of the table's width falls (its start at or before it)."""
         edge, acc = share * self.width, 0.0
-        for col, width in enumerate(self.widths):
+        for col, width in enumerate(self.widths[:self._printed_cols]):
             if acc + width > edge:
                 return col
             acc += width
-        return len(self.widths) - 1
+        return self._printed_cols - 1
 
     def legend_strip(self, row: int, meanings: dict[str, str]) -> None:
         """One row of coloured boxes, a mark and a word each: printed atop every page."""
-        for (first, last), (status, meaning) in zip(partition(self.widths, len(meanings)),
+        for (first, last), (status, meaning) in zip(partition(self.widths[:self._printed_cols], len(meanings)),
                                                     meanings.items()):
             self.block(row, first, last, f"{status_text(status)}" + (f" — {meaning}" if meaning else ""),
                        "legend", status)
@@ -336,7 +360,7 @@ class Sheet:
     def signature(self, row: int, report: Report) -> int:
         """Position on the left, a line to sign on, initials and surname on the right."""
         settings = report.plan.settings
-        last = len(self.widths) - 1
+        last = self.last_col
         position = min(self.column_at(0.45), last - 2)  # the position takes the left half or so
         name = min(max(self.column_at(0.72), position + 2), last)
         self.block(row, 0, position, settings.signatory_position or "_" * 30, "signature")
@@ -373,7 +397,7 @@ class Sheet:
 
     def print_scale(self) -> float:
         """The share of its size the sheet prints at: one page wide (or `pages_wide`) at most."""
-        across = sum(column_points(w) for w in self.widths)
+        across = sum(column_points(w) for w in self.widths[:self._printed_cols])
         return min(1.0, PAGE_ACROSS * pages_wide(self.width) / across)
 
     def page_breaks(self, header: tuple[int, int] | None = None) -> list[int]:
@@ -381,7 +405,8 @@ class Sheet:
         kept groups (`keep`) while they fit under the repeated `header` rows; a group
         taller than a page is broken where it must be.  Every row's height is set, so
         this is where the office suite would break the pages too, less the groups split."""
-        heights = [self._heights.get(r, DEFAULT_ROW) for r in range(self.end + 1)]
+        end = self.end if self.printed is None else min(self.end, self.printed)
+        heights = [self._heights.get(r, DEFAULT_ROW) for r in range(end + 1)]
         room = PAGE_BODY / self.print_scale()
         repeated = sum(heights[header[0]:header[1] + 1]) if header else 0.0
 
@@ -403,16 +428,36 @@ class Sheet:
                 split = _groups(group[0], group[1], inner)
             return [p for g in split for p in parts(g, inner)]
 
-        groups = [p for g in _groups(0, self.end, self._keeps) for p in parts(g, self._keeps)]
-        breaks: list[int] = []
+        groups = [p for g in _groups(0, end, self._keeps) for p in parts(g, self._keeps)]
+        pages: list[list[tuple[int, int]]] = [[]]
         used = 0.0
         for group in groups:
             first = group[0]
             if (first in self._forced and first) or (used > carried(first) and used + size(group) > room):
-                breaks.append(first)
+                pages.append([])
                 used = carried(first)
+            pages[-1].append(group)
             used += size(group)
-        return breaks
+        _balance(pages, room, size, carried, self._forced)
+        return [page[0][0] for page in pages[1:] if page]
+
+
+def _balance(pages: list[list[tuple[int, int]]], room: float, size, carried, forced: set[int]) -> None:
+    """A page under three fifths full (it could not take the group after it) takes groups
+    from the end of the page before, as long as that one stays as full: the typesetter's
+    cure for a nearly empty page in the middle of a sheet.  In place."""
+    def fill(page: list[tuple[int, int]]) -> float:
+        return carried(page[0][0]) + sum(size(g) for g in page) if page else 0.0
+
+    for k in range(len(pages) - 2, 0, -1):
+        page, before = pages[k], pages[k - 1]
+        # Three fifths by the rows' heights: a page's text ends above its last row's bottom.
+        while page and page[0][0] not in forced and len(before) > 1 and fill(page) < room * 0.6:
+            moved = before[-1]
+            grown = carried(moved[0]) + sum(size(g) for g in page) + size(moved)
+            if grown > room or fill(before) - size(moved) < room * 0.6:
+                break
+            page.insert(0, before.pop())
 
 
 def _groups(start: int, end: int, keeps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -503,6 +548,27 @@ def number_style(unit: str, values: Iterable[float | None]) -> str:
     return "amount"
 
 
+def figure_units(values: Iterable[float | None], style: str, least: float, marks: str = "") -> float:
+    """A number column's width: at least `least`, and wide enough for the widest of `values`
+    as `style` prints it (thousands spaced, the sign, its decimals, the indent), with
+    `marks` beside it (a status mark and a space, the reason mark)."""
+    decimals = {"int": 0, "dec": 1, "amount": 2}.get(style, 2)
+    widest = 0.0
+    for value in values:
+        if value is not None:
+            whole = format_ru(round(value, decimals)).split(",")[0]
+            widest = max(widest, text_width(whole + ("," + "0" * decimals if decimals else "")))
+    if not widest:
+        return least
+    return max(least, units_for(widest + text_width(marks) + INDENT_POINTS))
+
+
+# What a figure may carry beside it: on «Свод» and «Показатели» a status mark, on
+# «По организациям» a reason mark too.
+STATUS_MARK_ROOM = f"{STATUS_MARKS['behind']} "
+ALL_MARKS_ROOM = f"{STATUS_MARKS['behind']} {REASON_MARK}"
+
+
 def status_cell(sheet: Sheet, row: int, col: int, status: str) -> None:
     sheet.text(row, col, status_text(status), "status", status or None)
 
@@ -545,7 +611,25 @@ def schedule_note(report: Report) -> str:
 
 
 def orgs_word(count: int) -> str:
+    """The genitive after a number: «из 1 организации», «из 7 организаций»."""
     return "организации" if count % 10 == 1 and count % 100 != 11 else "организаций"
+
+
+def missing_note(report: Report, missing: Sequence[str]) -> str:
+    """«Отчёты не представлены или не приняты: …»: by name, or above the plan's
+    `colleges_listed_up_to` the count and where the names are."""
+    if len(report.plan.colleges) <= report.plan.settings.colleges_listed_up_to:
+        return "Отчёты не представлены или не приняты: " + "; ".join(missing) + "."
+    return (f"Отчёты не представлены или не приняты: {orgs_counted(len(missing))}; перечень — на листе "
+            f"«{SHEET_COMPLETENESS}».")
+
+
+def orgs_counted(count: int) -> str:
+    """«1 организация», «152 организации», «165 организаций» (Russian plural by the number)."""
+    last, tens = count % 10, count % 100
+    word = ("организация" if last == 1 and tens != 11 else
+            "организации" if 2 <= last <= 4 and not 12 <= tens <= 14 else "организаций")
+    return f"{format_ru(count)} {word}"
 
 
 def accepted_ids(report: Report) -> set[str]:
@@ -571,7 +655,7 @@ def closing(sheet: Sheet, row: int, report: Report, notes: Sequence[str] = (),
             keep_from: int | None = None) -> int:
     """Notes under the table, then the signature block; rows from `keep_from` (the
     table's last rows) to the signature print on one page."""
-    last = len(sheet.widths) - 1
+    last = sheet.last_col
     for text in notes:
         sheet.block(row, 0, last, text, "note")
         row += 1

@@ -21,12 +21,15 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ..consolidation.explain import NO_REASON, BehindItem, CollegeGap, behind_items, shown_colleges, summary
+from ..consolidation.explain import (
+    NO_REASON, BehindItem, CollegeGap, behind_items, listed_colleges, listing_limit, summary,
+)
 from ..checks.rules import item_heading
 from ..consolidation.report import Report
 from ..core.files import write_atomically
 from ..core.numbers import format_ru
 from ..core.text import printable
+from .explanations import more_line
 from .layout import REPORT_TITLE, orgs_word, period_phrase
 
 FONT = "Times New Roman"
@@ -159,8 +162,9 @@ def _content(doc, report: Report, workbook: str, sha256: str) -> None:
         _para(doc, f"Отставание от графика на {end} допущено по позициям ({len(items)}), приведённым "
                    "ниже; по каждой указаны значения кластера и организаций и причины, названные "
                    "организациями.")
+        limit = listing_limit(report)
         for item in items:
-            _item(doc, item, period.year)
+            _item(doc, item, period.year, limit)
     else:
         _para(doc, f"Позиций с отставанием от графика на {end} нет.")
     _para(doc, f"Записка составлена к сводной книге «{workbook}» (контрольная сумма SHA-256: "
@@ -186,7 +190,7 @@ def _completeness(stand) -> str:
     return text + ". Не представили отчёт или отчёт не принят: " + "; ".join(stand.missing) + "."
 
 
-def _item(doc, item: BehindItem, year: int) -> None:
+def _item(doc, item: BehindItem, year: int, limit: int | None) -> None:
     unit = f" {item.unit}" if item.unit and item.unit != "%" else (" %" if item.unit == "%" else "")
     p = _para(doc, "", keep_with_next=True)
     _run(p, f"{item_heading(item.code)}. ").bold = True
@@ -194,9 +198,11 @@ def _item(doc, item: BehindItem, year: int) -> None:
     _para(doc, f"Цель на {year} год — {_num(item.target)}{unit}; ожидаемое по графику — "
                f"{_num(item.expected)}; факт — {_num(item.fact)}; отклонение от графика — {_num(item.gap)}.",
           keep_with_next=bool(item.colleges))
-    shown = shown_colleges(item)
-    for k, college in enumerate(shown):
-        _college(doc, college, keep_with_next=k < len(shown) - 1)
+    listing = listed_colleges(item, limit)
+    for k, college in enumerate(listing.shown):
+        _college(doc, college, keep_with_next=k < len(listing.shown) - 1 or bool(listing.more))
+    if listing.more:
+        _para(doc, more_line(listing))
 
 
 def _college(doc, college: CollegeGap, keep_with_next: bool) -> None:
