@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 import shutil
 import subprocess
 import sys
@@ -250,3 +251,46 @@ def test_the_legend_is_on_one_page(printed):
 def test_no_figure_is_too_wide_for_its_column(printed):
     _, pages, _, _ = printed
     assert not [n + 1 for n, page in enumerate(pages) if "###" in page]
+
+
+def test_chart_legends_read_in_one_order(printed):
+    """Both bar charts' legends, as printed: «По графику» before «Факт» on every legend line."""
+    _, pages, _, sheets = printed
+    charts_page = pages[sheets[DOCUMENT_SHEETS.index("Диаграммы")][0]]
+    legends = [line for line in _lines(charts_page) if "По графику" in line and "Факт" in line]
+    assert legends
+    for line in legends:
+        spots = [(m.start(), m.group()) for m in re.finditer(r"По графику|Факт", line)]
+        assert [word for _, word in spots] == ["По графику", "Факт"] * (len(spots) // 2), line
+
+
+def test_indicator_labels_sit_apart(month_books):
+    """Each indicator chart: at the report date the higher of fact and expected is labelled
+    above its marker and the lower below, so neither marker covers the other's label (the
+    figures read from the book, the placement from the chart parts)."""
+    october_book = month_books.october
+    with zipfile.ZipFile(october_book) as z:
+        charts = [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    ws = openpyxl.load_workbook(october_book)["Диаграммы"]
+    grid = list(ws.iter_rows(values_only=True))
+    header = next(n for n, r in enumerate(grid) if r[0] == "Код" and r[1] == "Ед. изм.")
+    figures = {r[0]: (r[2], r[3]) for r in grid[header + 1:] if r[0] and str(r[0]).startswith("П")}
+    checked = 0
+    for chart in charts:
+        if "<c:v>По графику и цели</c:v>" not in chart:
+            continue
+        series = re.findall(r"<c:ser>(.*?)</c:ser>", chart, re.S)
+        names = [re.search(r"<c:v>([^<]*)</c:v>", s).group(1) for s in series]
+        assert names == ["По графику и цели", "По графику", "Факт"]
+        trajectory, expected, fact = series
+        assert "<c:delete val=\"1\"/>" in trajectory  # its first point is labelled by «По графику»
+        pos = {name: re.search(r'<c:dLblPos val="([a-z])"/>', s).group(1)
+               for name, s in (("expected", expected), ("fact", fact))}
+        value_fact = float(re.findall(r"<c:v>([-\d.]+)</c:v>", fact)[-1])
+        value_expected = float(re.findall(r"<c:v>([-\d.]+)</c:v>", expected)[-1])
+        code = next(c for c, (f, e) in figures.items() if f == value_fact)
+        assert figures[code][1] == pytest.approx(value_expected, abs=0.05)
+        higher, lower = ("fact", "expected") if value_fact >= value_expected else ("expected", "fact")
+        assert (pos[higher], pos[lower]) == ("t", "b"), code
+        checked += 1
+    assert checked == 7

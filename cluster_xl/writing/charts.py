@@ -252,7 +252,10 @@ def _bar_chart(sheet: Sheet, row: int, x_offset: int, width: int, title: str, re
     """Expected against fact, % of the year's target, one category per table row."""
     chart = sheet.book.workbook.add_chart({"type": "bar" if horizontal else "column"})
     col = ref["col"]
-    for offset, name, colour in ((1, "По графику", EXPECTED_COLOUR), (2, "Факт", FACT_COLOUR)):
+    series = ((1, "По графику", EXPECTED_COLOUR), (2, "Факт", FACT_COLOUR))
+    # A bar chart lists its legend bottom-up: given the other way round, both charts'
+    # legends read «По графику», «Факт».
+    for offset, name, colour in (series[::-1] if horizontal else series):
         chart.add_series({
             "name": name,
             "categories": _range(ref["first"], col, ref["last"], col),
@@ -301,6 +304,10 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     top = row + 2
     for n, item in enumerate(indicators):
         data_row, col = ref["first"] + n, ref["col"]
+        fact, expected = trajectory[n][1], trajectory[n][2]
+        # At the report date the fact's diamond and the expected circle share a column: the
+        # higher one's label goes above it, the lower one's below, so no marker covers a label.
+        fact_higher = fact is not None and expected is not None and fact >= expected
         chart = sheet.book.workbook.add_chart({"type": "line"})
         chart.add_series({
             "name": "По графику и цели",
@@ -310,7 +317,14 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
             "marker": {"type": "circle", "size": 5, "fill": {"color": "white"},
                        "border": {"color": "#404040"}},
             "data_labels": {"value": True, "position": "above", "num_format": "#,##0",
-                            "font": {**FONT, "size": 8}},
+                            "font": {**FONT, "size": 8}, "custom": [{"delete": True}]},
+        })
+        chart.add_series({  # the expected value alone, its label placed against the fact's
+            "name": "По графику",
+            "values": _range(data_row, col + 2, data_row, col + 2),
+            "line": {"none": True}, "marker": {"type": "none"},
+            "data_labels": {"value": True, "position": "below" if fact_higher else "above",
+                            "num_format": "#,##0", "font": {**FONT, "size": 8}},
         })
         chart.add_series({  # one value: drawn at the first category, the report date
             "name": "Факт",
@@ -318,8 +332,8 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
             "line": {"none": True},
             "marker": {"type": "diamond", "size": 9, "fill": {"color": FACT_COLOUR},
                        "border": {"color": FACT_COLOUR}},
-            "data_labels": {"value": True, "position": "below", "num_format": "#,##0",
-                            "font": {**FONT, "size": 8, "bold": True}},
+            "data_labels": {"value": True, "position": "above" if fact_higher else "below",
+                            "num_format": "#,##0", "font": {**FONT, "size": 8, "bold": True}},
         })
         chart.show_blanks_as("gap")
         chart.set_x_axis({"num_font": {**FONT, "size": 7, "rotation": 0}})
