@@ -13,10 +13,13 @@ the example lacks, with the expected values worked out by hand.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from dataclasses import replace
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from cluster_xl.consolidation.explain import BehindItem, CollegeGap, listed_colleges
@@ -164,3 +167,32 @@ def test_explanations_name_at_most_five_colleges_an_item(national, month_books):
     for code, (named, more) in runs.items():
         assert full[code][1] == 0 and named + more == full[code][0], code
         assert more == 0 or named == 5, code
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_thirty_colleges_in_columns_keep_every_word_of_their_names(plan, tmp_path):
+    """30 colleges (the most that stay columns) with long names: printed through
+    LibreOffice, no word of a name is broken in its header — the columns widen and the
+    grid spreads over more pages across instead (before: «политехническ/ий»)."""
+    from cluster_xl.core import office
+    from cluster_xl.writing.pdf import write_pdf
+
+    if office.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    report = build_report(plan, [EXAMPLES], OCT)
+    frame = report.consolidation.by_college
+    names = [f"Политехнический профессиональный колледж энергетики № {k}" for k in range(30)]
+    copies = []
+    for k, name in enumerate(names):
+        part = frame[frame["org_id"] == frame["org_id"].iloc[0]].copy()
+        part["org_id"], part["organisation"] = f"x{k}", name
+        copies.append(part)
+    wide = replace(report, consolidation=replace(report.consolidation, by_college=pd.concat(copies)))
+    pdf = write_pdf(wide, tmp_path / "wide.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = set(re.split(r"\s+", text))
+    for word in ("Политехнический", "профессиональный", "энергетики"):
+        assert word in words, word
+    assert not [w for w in words if w and "Политехнический".startswith(w) and w != "Политехнический"
+                and len(w) > 3]

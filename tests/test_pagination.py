@@ -201,7 +201,7 @@ def _words(text: str) -> set[str]:
 
 
 def test_no_word_is_broken_inside_a_cell(printed, plan):
-    """Every word of every name, heading and note prints whole somewhere (a word broken
+    """Every word of every name, heading, note and college prints whole somewhere (a word broken
     across lines prints as two fragments, neither of them the word)."""
     book, pages, _, _ = printed
     printed_words = _words(" ".join(pages))
@@ -210,6 +210,8 @@ def test_no_word_is_broken_inside_a_cell(printed, plan):
         expected |= _words(item.name)
     for heading in (*plan.sections, *plan.results):
         expected |= _words(heading.title)
+    for college in plan.colleges:  # the headers of «По организациям», the rows of «Пояснения»
+        expected |= _words(college.short_name)
     for sheet in ("Свод", "Показатели"):
         ws = book[sheet]
         col = next(c.column for row in ws.iter_rows() for c in row if c.value == "Примечание")

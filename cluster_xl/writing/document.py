@@ -23,7 +23,7 @@ from .progress import NAMED, college_progress, distribution, extremes
 from .layout import (
     ALL_MARKS_ROOM, DASH, NOT_APPLICABLE, REASON_MARK, STATUS_MARK_ROOM, STRIP, Sheet, accepted_ids, as_of_phrase,
     change_cell, change_header, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
-    orgs_word, schedule_note, spare, status_cell,
+    orgs_word, schedule_note, spare, status_cell, word_units,
 )
 
 
@@ -220,7 +220,9 @@ def by_college_sheet(book, ws, report: Report) -> None:
     if len(colleges) > report.plan.settings.colleges_as_rows_above:
         _by_college_rows(book, ws, report, colleges)
         return
-    each = min(spare([5.5, 6, 11], max(len(colleges), 1), least=9), 16)
+    # No word of a college's name breaks in its header, however many colleges there are.
+    fits = word_units(name for _, name in colleges)
+    each = max(min(spare([5.5, 6, 11], max(len(colleges), 1), least=9), 16), fits)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
                               ("Кластер", 11)])
     _college_sheet(sheet, report, colleges, _college_grid, "столбец «Кластер»", head_rows=1, freeze_cols=2)
@@ -304,7 +306,11 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
     every college: a row a college (its name over the first four columns), an item a
     column — the list `--previous` reads back (its header «Организация»)."""
     listed = NAMED + 1  # the named colleges and the cluster
-    each = min(spare([5.5, 6], listed, least=9), 16)
+    progress = college_progress(report)
+    weakest, strongest = extremes(progress, NAMED)
+    names = dict(colleges)
+    fits = word_units([names[p.code] for p in (*weakest, *strongest)] + ["Кластер"])
+    each = max(min(spare([5.5, 6], listed, least=9), 16), fits)
     printed = [("Код", 5.5), ("Ед. изм.", 6), *((f"{n}", each) for n in range(1, listed + 1))]
     name_cols = 4  # the full list's names: merged over the code, unit and two college columns
     items = _item_columns(report)
@@ -317,10 +323,7 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
         "собственного плана; все организации — на этом листе под печатной формой"], document=True)
     sheet.legend_strip(strip, STRIP)
     cells = (*_college_cells(report), reasons_index(report))
-    progress = college_progress(report)
     row = _distribution_table(sheet, strip + 2, progress)
-    names = dict(colleges)
-    weakest, strongest = extremes(progress, NAMED)
     for title, chosen in (("Организации с наименьшим исполнением собственного плана", weakest),
                           ("Организации с наибольшим исполнением собственного плана", strongest)):
         sheet.paragraph(row + 1, f"{title}: {len(chosen)}", "subtitle")

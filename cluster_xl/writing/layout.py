@@ -15,6 +15,7 @@ head and the signature with the last rows of its table.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Iterable, NamedTuple, Sequence
 
@@ -546,6 +547,14 @@ def number_style(unit: str, values: Iterable[float | None]) -> str:
     if all(v is None or float(v).is_integer() for v in values):
         return "int"
     return "amount"
+
+
+def word_units(texts: Iterable[str], size: float = 9, bold: bool = True) -> float:
+    """The narrowest column in which no word of `texts` breaks (a header's words, 9 pt bold;
+    a word may still break after its hyphen)."""
+    widest = max((text_width(piece, size, bold) for text in texts for word in text.split()
+                  for piece in re.split(r"(?<=-)", word)), default=0.0)
+    return units_for(widest) if widest else 1.0
 
 
 def figure_units(values: Iterable[float | None], style: str, least: float, marks: str = "") -> float:
