@@ -196,3 +196,25 @@ def test_thirty_colleges_in_columns_keep_every_word_of_their_names(plan, tmp_pat
         assert word in words, word
     assert not [w for w in words if w and "Политехнический".startswith(w) and w != "Политехнический"
                 and len(w) > 3]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_national_totals_print_whole(plan, tmp_path):
+    """Totals the size of a nation's (every figure × 10,000,000) print as numbers, never «###»,
+    on every document sheet of the national layout."""
+    from cluster_xl.core import office
+    from cluster_xl.writing.pdf import write_pdf
+
+    if office.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    settings = replace(plan.settings, colleges_listed_up_to=3)
+    report = build_report(replace(plan, settings=settings), [EXAMPLES], OCT)
+    totals = report.consolidation.totals.copy()
+    for column in ("target", "fact", "expected", "deviation"):
+        totals[column] = totals[column] * 10_000_000
+    big = replace(report, consolidation=replace(report.consolidation, totals=totals))
+    pdf = write_pdf(big, tmp_path / "big.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "###" not in text
+    assert re.search(r"\d{1,3}(?: \d{3}){2,}", text)  # millions, printed with their spaces

@@ -222,9 +222,10 @@ def by_college_sheet(book, ws, report: Report) -> None:
         return
     # No word of a college's name breaks in its header, however many colleges there are.
     fits = word_units(name for _, name in colleges)
-    each = max(min(spare([5.5, 6, 11], max(len(colleges), 1), least=9), 16), fits)
+    cluster = _cluster_units(report, 11)
+    each = max(min(spare([5.5, 6, cluster], max(len(colleges), 1), least=9), 16), fits)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
-                              ("Кластер", 11)])
+                              ("Кластер", cluster)])
     _college_sheet(sheet, report, colleges, _college_grid, "столбец «Кластер»", head_rows=1, freeze_cols=2)
 
 
@@ -305,13 +306,16 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
     column a college as below the threshold.  Under the printed part, for the screen,
     every college: a row a college (its name over the first four columns), an item a
     column — the list `--previous` reads back (its header «Организация»)."""
-    listed = NAMED + 1  # the named colleges and the cluster
     progress = college_progress(report)
     weakest, strongest = extremes(progress, NAMED)
     names = dict(colleges)
     fits = word_units([names[p.code] for p in (*weakest, *strongest)] + ["Кластер"])
-    each = max(min(spare([5.5, 6], listed, least=9), 16), fits)
-    printed = [("Код", 5.5), ("Ед. изм.", 6), *((f"{n}", each) for n in range(1, listed + 1))]
+    cluster = _cluster_units(report, 9)
+    each = max(min(spare([5.5, 6, cluster], NAMED, least=9), 16), fits)
+    if min(len(weakest), len(strongest)) < NAMED:  # a short block puts the cluster in a college's column
+        each = max(each, cluster)
+    printed = [("Код", 5.5), ("Ед. изм.", 6), *((f"{n}", each) for n in range(1, NAMED + 1)),
+               ("Кластер", max(each, cluster))]
     name_cols = 4  # the full list's names: merged over the code, unit and two college columns
     items = _item_columns(report)
     extra = [(code, width) for code, width in items[len(printed) - name_cols:]]
@@ -347,6 +351,15 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
         sheet.ws.write_string(row + 1, 0, f"{change}: все организации", book.fmt("bold"))
         _college_list(sheet, row + 2, report, colleges, cells, change=True, name_cols=name_cols)
     sheet.page_setup((strip, strip))
+
+
+def _cluster_units(report: Report, least: float) -> float:
+    """The «Кластер» column: wide enough for every item's cluster total with its mark."""
+    totals = totals_index(report)
+    _, styles = _college_cells(report)
+    year = report.period.year
+    return max([least, *(figure_units([num(totals.get((item.code, year), {}).get("fact"))], styles[item.code],
+                                      least, ALL_MARKS_ROOM) for item in report.plan.items)])
 
 
 def _distribution_table(sheet: Sheet, row: int, progress) -> int:
