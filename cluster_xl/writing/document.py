@@ -23,7 +23,7 @@ from .progress import NAMED, college_progress, distribution, extremes
 from .layout import (
     ALL_MARKS_ROOM, DASH, NOT_APPLICABLE, REASON_MARK, STATUS_MARK_ROOM, STRIP, Sheet, accepted_ids, as_of_phrase,
     change_cell, change_header, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
-    orgs_word, schedule_note, spare, status_cell, word_units,
+    orgs_word, schedule_note, spare, status_cell, two_lines, word_units,
 )
 
 
@@ -41,6 +41,9 @@ def _plan_columns(report: Report, items: Sequence[PlanItem], notes: Sequence[str
         ("Отклонение", fit(("deviation", year), 10.5)), ("% исполнения", 9.5), ("Статус", 11.5),
         *([(change, fit(("change", year), 9.5))] if change else []),
     ]
+    # The header row repeats on every page: no heading over two lines where a unit or two
+    # more keeps it there («По графику / на 31.10.2026», not four lines).
+    others = [(title, two_lines(title, width)) for title, width in others]
     both = spare([5.5, *(w for _, w in others)], 2, least=20) * 2
     note = _best_split([item.name for item in items], notes, both, max(11, longest + 1))
     name = spare([5.5, *(w for _, w in others), note], least=30)

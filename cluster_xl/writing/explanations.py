@@ -19,7 +19,8 @@ from ..core.measure import line_count
 from ..core.names import SHEET_DATA
 from ..core.numbers import format_ru
 from .layout import (
-    STRIP, Sheet, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted, schedule_note, spare, status_cell,
+    STRIP, Sheet, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
+    schedule_note, spare, status_cell, two_lines,
 )
 
 SUBTITLE = "Пояснения к отклонениям от плана"
@@ -52,6 +53,7 @@ def _columns(report: Report, items: list[BehindItem], limit: int | None) -> list
     others = [("Ед. изм.", 6), (f"Цель {year}", fit("target", 8)),
               (f"По графику на {end:%d.%m.%Y}", fit("expected", 9)), (f"Факт {year}", fit("fact", 8)),
               ("Отклонение от графика", fit("gap", 10)), ("Статус", 11.5)]
+    others = [(title, two_lines(title, width)) for title, width in others]
     both = spare([5.5, *(w for _, w in others)], 2, least=30) * 2
     reason = _best_split(items, both, limit)
     name = spare([5.5, *(w for _, w in others), reason], least=30)

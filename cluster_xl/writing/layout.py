@@ -549,6 +549,15 @@ def number_style(unit: str, values: Iterable[float | None]) -> str:
     return "amount"
 
 
+def two_lines(title: str, width: float) -> float:
+    """`width`, or up to two units more where that puts the header `title` (9 pt bold) on two
+    lines: the header row repeats on every page («По графику / на 31.10.2026», not four lines)."""
+    for extra in (0, 0.5, 1, 1.5, 2):
+        if line_count(title, width + extra, 9, True) <= 2:
+            return width + extra
+    return width
+
+
 def word_units(texts: Iterable[str], size: float = 9, bold: bool = True) -> float:
     """The narrowest column in which no word of `texts` breaks (a header's words, 9 pt bold;
     a word may still break after its hyphen)."""
