@@ -136,10 +136,21 @@ class Listing:
     more_with_reason: int  # of those, the ones that wrote a reason
 
 
+def national(report: Report) -> bool:
+    """Whether the document is laid out at national scale: more colleges than the plan's
+    `colleges_listed_up_to`, counting those on the roster and those with figures (one
+    count for every sheet and the note)."""
+    frame = report.consolidation.by_college
+    keys = {o.id for o in report.plan.colleges}
+    if "org_id" in frame.columns:
+        keys |= {college_key(org_id, name) for org_id, name in zip(frame["org_id"], frame["organisation"])}
+    return len(keys) > report.plan.settings.colleges_listed_up_to
+
+
 def listing_limit(report: Report) -> int | None:
-    """How many colleges the document names under an item: all up to the plan's
-    `colleges_listed_up_to`, NAMED_UNDER_ITEM above it."""
-    return NAMED_UNDER_ITEM if len(report.plan.colleges) > report.plan.settings.colleges_listed_up_to else None
+    """How many colleges the document names under an item: all of them, or NAMED_UNDER_ITEM
+    at national scale."""
+    return NAMED_UNDER_ITEM if national(report) else None
 
 
 def listed_colleges(item: BehindItem, limit: int | None) -> Listing:

@@ -21,6 +21,7 @@ from typing import Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..consolidation.explain import national
 from ..consolidation.report import Report
 from ..core.names import SHEET_CHARTS, SHEET_INDICATORS
 from .frames import as_text, num, totals_index
@@ -50,7 +51,7 @@ def charts_sheet(book, ws, report: Report) -> None:
     half = _page_px(sheet) // 2 - 6
     _bar_chart(sheet, row, 0, half, "По разделам программы, % цели года",
                data.progress("Раздел", sections), "Раздел")
-    listed = len(colleges) <= report.plan.settings.colleges_listed_up_to
+    listed = not national(report)
     if listed:
         _bar_chart(sheet, row, half + 12, half, "По организациям, % плана года",
                    data.progress("Организация", colleges), None, horizontal=True)

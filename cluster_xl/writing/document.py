@@ -14,7 +14,7 @@ from typing import Sequence
 from ..consolidation.report import Report
 from ..core.measure import line_count, text_width, units_for
 from ..core.model import college_key
-from ..consolidation.explain import reasons_index
+from ..consolidation.explain import national, reasons_index
 from ..core.names import SHEET_EXPLANATIONS, SHEET_INDICATORS, SHEET_SUMMARY
 from ..core.numbers import format_ru
 from ..plan.model import BEHIND, RULE_LABELS, SCHEDULE_LABELS, PlanItem
@@ -62,7 +62,7 @@ def _figure_fit(report: Report, items: Sequence[PlanItem]):
         for item in items:
             total = totals.get((item.code, year), {})
             value = changes.get((item.code, year)) if measure == "change" else num(total.get(measure))
-            style = number_style(item.unit, [value])
+            style = _item_style(item, report, totals)  # as the row prints it
             width = max(width, figure_units([value], "dec" if measure == "expected" else style, least,
                                             STATUS_MARK_ROOM if measure in ("fact", "change") else ""))
         return width
@@ -139,7 +139,7 @@ def _item_row(sheet: Sheet, row: int, item: PlanItem, report: Report, totals: di
     now = totals.get((item.code, year), {})
     targets = [num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years]
     values = [num(now.get(k)) for k in ("expected", "fact", "deviation")]
-    style = number_style(item.unit, [*targets, *values[1:]])
+    style = _item_style(item, report, totals)
     status = as_text(now.get("status"))
     sheet.text(row, 0, item.code, "code")
     sheet.text(row, 1, item.name, "text")
@@ -163,6 +163,13 @@ def _item_row(sheet: Sheet, row: int, item: PlanItem, report: Report, totals: di
         change_cell(sheet, row, col, change, style, (item.code, year) in report.previous.backwards)
         col += 1
     _note_cell(sheet, row, col, item, now)
+
+
+def _item_style(item: PlanItem, report: Report, totals: dict) -> str:
+    """The number style of an item's row: by its targets of every year, fact and deviation."""
+    now = totals.get((item.code, report.period.year), {})
+    return number_style(item.unit, [*(num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years),
+                                    num(now.get("fact")), num(now.get("deviation"))])
 
 
 def note_text(item: PlanItem, now: dict) -> str:
@@ -217,23 +224,25 @@ def by_college_sheet(book, ws, report: Report) -> None:
     `colleges_as_rows_above` colleges are rows and items columns: a sheet has 16,384
     columns and over a million rows, and a long list reads better than a wide one."""
     colleges = college_columns(report)
-    if len(colleges) > report.plan.settings.colleges_listed_up_to:
-        _by_college_national(book, ws, report, colleges)
+    cells = (*_college_cells(report), reasons_index(report))  # one pass over the colleges' figures
+    if national(report):
+        _by_college_national(book, ws, report, colleges, cells)
         return
     if len(colleges) > report.plan.settings.colleges_as_rows_above:
-        _by_college_rows(book, ws, report, colleges)
+        _by_college_rows(book, ws, report, colleges, cells)
         return
     # No word of a college's name breaks in its header, however many colleges there are.
     fits = word_units(name for _, name in colleges)
-    cluster = _cluster_units(report, 11)
+    cluster = _cluster_units(report, cells[1], 11)
     each = max(min(spare([5.5, 6, cluster], max(len(colleges), 1), least=9), 16), fits)
     sheet = Sheet(book, ws, [("Код", 5.5), ("Ед. изм.", 6), *((name, each) for _, name in colleges),
                               ("Кластер", cluster)])
-    _college_sheet(sheet, report, colleges, _college_grid, "столбец «Кластер»", head_rows=1, freeze_cols=2)
+    _college_sheet(sheet, report, colleges, cells, _college_grid, "столбец «Кластер»", head_rows=1,
+                   freeze_cols=2)
 
 
-def _college_sheet(sheet: Sheet, report: Report, colleges, grid, cluster_where: str, head_rows: int,
-                   freeze_cols: int) -> None:
+def _college_sheet(sheet: Sheet, report: Report, colleges, cells: tuple, grid, cluster_where: str,
+                   head_rows: int, freeze_cols: int) -> None:
     """Title, the grid (`grid`: one layout or the other), notes and legend, with last month's
     book the same grid of changes, and the signature."""
     strip = sheet.title_block(report, f"Фактические значения по организациям за {report.period.year} год",
@@ -241,7 +250,6 @@ def _college_sheet(sheet: Sheet, report: Report, colleges, grid, cluster_where: 
                               document=True)
     sheet.legend_strip(strip, STRIP)
     header = strip + 1
-    cells = (*_college_cells(report), reasons_index(report))
     row = grid(sheet, header, report, colleges, cells, change=False)
     table_end = row - 1
     row = _college_notes(sheet, row, report, cluster_where, bool(cells[2]))
@@ -278,32 +286,30 @@ def _college_notes(sheet: Sheet, row: int, report: Report, cluster_where: str, r
     return legend(sheet, row + 2, 0, 1, legend_meanings(report, college=True))
 
 
-def _item_columns(report: Report) -> list[tuple[str, float]]:
+def _item_columns(report: Report, cells: tuple) -> list[tuple[str, float]]:
     """Colleges as rows: a column an item, as wide as its widest figure (with its status mark,
     the reason mark and the indent), its code and its unit's longest word."""
-    frame = report.consolidation.by_college
-    facts: dict[str, list] = {}
-    for code, fact in zip(texts_of(frame, "code"), numbers_of(frame, "fact")):
-        facts.setdefault(code, []).append(fact)
-    _, styles = _college_cells(report)
+    by_code, styles = cells[0], cells[1]
     totals = totals_index(report)
     out = []
     for item in report.plan.items:
-        figures = [*facts.get(item.code, ()), num(totals.get((item.code, report.period.year), {}).get("fact"))]
+        figures = [*(fact for fact, _ in by_code.get(item.code, {}).values()),
+                   num(totals.get((item.code, report.period.year), {}).get("fact"))]
         words = max((text_width(w) for w in item.unit.split()), default=0.0)
         least = max(6.0, units_for(max(text_width(item.code, 9, bold=True), words)))
         out.append((item.code, figure_units(figures, styles[item.code], least, ALL_MARKS_ROOM)))
     return out
 
 
-def _by_college_rows(book, ws, report: Report, colleges) -> None:
+def _by_college_rows(book, ws, report: Report, colleges, cells: tuple) -> None:
     """Colleges as rows (the cluster last), items as columns, a row of units under the codes;
     with last month's book, the same list of changes below."""
-    sheet = Sheet(book, ws, [("Организация", 34), *_item_columns(report)])
-    _college_sheet(sheet, report, colleges, _college_list, "строка «Кластер»", head_rows=2, freeze_cols=1)
+    sheet = Sheet(book, ws, [("Организация", 34), *_item_columns(report, cells)])
+    _college_sheet(sheet, report, colleges, cells, _college_list, "строка «Кластер»", head_rows=2,
+                   freeze_cols=1)
 
 
-def _by_college_national(book, ws, report: Report, colleges) -> None:
+def _by_college_national(book, ws, report: Report, colleges, cells: tuple) -> None:
     """Above `colleges_listed_up_to`: printed, one page wide, the distribution of the colleges
     by % of their own plan, then the furthest behind and the furthest ahead by name, a
     column a college as below the threshold.  Under the printed part, for the screen,
@@ -313,14 +319,14 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
     weakest, strongest = extremes(progress, NAMED)
     names = dict(colleges)
     fits = word_units([names[p.code] for p in (*weakest, *strongest)] + ["Кластер"])
-    cluster = _cluster_units(report, 9)
+    cluster = _cluster_units(report, cells[1], 9)
     each = max(min(spare([5.5, 6, cluster], NAMED, least=9), 16), fits)
     if min(len(weakest), len(strongest)) < NAMED:  # a short block puts the cluster in a college's column
         each = max(each, cluster)
     printed = [("Код", 5.5), ("Ед. изм.", 6), *((f"{n}", each) for n in range(1, NAMED + 1)),
                ("Кластер", max(each, cluster))]
     name_cols = 4  # the full list's names: merged over the code, unit and two college columns
-    items = _item_columns(report)
+    items = _item_columns(report, cells)
     extra = [(code, width) for code, width in items[len(printed) - name_cols:]]
     sheet = Sheet(book, ws, [*printed, *extra], printed=len(printed))
     count = len(colleges)
@@ -329,7 +335,6 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
         f"Организаций: {count}; поимённо — {NAMED} с наименьшим и {NAMED} с наибольшим исполнением "
         "собственного плана; все организации — на этом листе под печатной формой"], document=True)
     sheet.legend_strip(strip, STRIP)
-    cells = (*_college_cells(report), reasons_index(report))
     row = _distribution_table(sheet, strip + 2, progress)
     for title, chosen in (("Организации с наименьшим исполнением собственного плана", weakest),
                           ("Организации с наибольшим исполнением собственного плана", strongest)):
@@ -356,10 +361,9 @@ def _by_college_national(book, ws, report: Report, colleges) -> None:
     sheet.page_setup((strip, strip))
 
 
-def _cluster_units(report: Report, least: float) -> float:
+def _cluster_units(report: Report, styles: dict[str, str], least: float) -> float:
     """The «Кластер» column: wide enough for every item's cluster total with its mark."""
     totals = totals_index(report)
-    _, styles = _college_cells(report)
     year = report.period.year
     return max([least, *(figure_units([num(totals.get((item.code, year), {}).get("fact"))], styles[item.code],
                                       least, ALL_MARKS_ROOM) for item in report.plan.items)])

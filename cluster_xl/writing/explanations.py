@@ -62,7 +62,8 @@ def _columns(report: Report, items: list[BehindItem], limit: int | None) -> list
 
 def explanations_sheet(book, ws, report: Report) -> None:
     items = behind_items(report)
-    sheet = Sheet(book, ws, _columns(report, items, listing_limit(report)))
+    limit = listing_limit(report)
+    sheet = Sheet(book, ws, _columns(report, items, limit))
     extra = [f"Позиции, по которым факт ниже ожидаемого по графику на {report.period.end_date:%d.%m.%Y}: "
              f"{len(items)}"]
     strip = sheet.title_block(report, SUBTITLE, extra, document=True)
@@ -74,7 +75,6 @@ def explanations_sheet(book, ws, report: Report) -> None:
     if not items:
         sheet.block(row, 0, last, "Позиций с отставанием от графика нет.", "text")
         row += 1
-    limit = listing_limit(report)
     for item in items:
         row = _item(sheet, row, item, limit)
     notes = [f"Под каждой позицией — организации с отставанием по собственному плану и организации, "

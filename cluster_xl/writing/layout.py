@@ -20,6 +20,7 @@ from datetime import date
 from typing import Iterable, NamedTuple, Sequence
 
 from ..consolidation.consolidate import STATUS_LABELS
+from ..consolidation.explain import national
 from ..consolidation.report import Report
 from ..core.measure import column_points, line_count, row_height, text_width, units_for
 from ..core.model import ACCEPTED, Period
@@ -217,7 +218,6 @@ class Sheet:
         self._forced: set[int] = set()
         self.end = 0  # the last row written
         self.document = False  # a document sheet: its pages are broken by `page_breaks`
-        self.breaks: list[int] = []  # the manual page breaks set (rows that begin a page)
         self.printed: int | None = None  # the last printed row, where not the last written
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
@@ -391,9 +391,9 @@ class Sheet:
         if self.document or self._forced:
             if header is not None:
                 self.keep(header[0], header[1] + 1)  # the heads never end a page alone
-            self.breaks = self.page_breaks(header)
-            if 0 < len(self.breaks) <= MAX_BREAKS:
-                ws.set_h_pagebreaks(self.breaks)
+            breaks = self.page_breaks(header)
+            if 0 < len(breaks) <= MAX_BREAKS:
+                ws.set_h_pagebreaks(breaks)
         self.finish()
 
     def print_scale(self) -> float:
@@ -636,7 +636,7 @@ def orgs_word(count: int) -> str:
 def missing_note(report: Report, missing: Sequence[str]) -> str:
     """«Отчёты не представлены или не приняты: …»: by name, or above the plan's
     `colleges_listed_up_to` the count and where the names are."""
-    if len(report.plan.colleges) <= report.plan.settings.colleges_listed_up_to:
+    if not national(report):
         return "Отчёты не представлены или не приняты: " + "; ".join(missing) + "."
     return (f"Отчёты не представлены или не приняты: {orgs_counted(len(missing))}; перечень — на листе "
             f"«{SHEET_COMPLETENESS}».")
