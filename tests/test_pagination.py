@@ -135,7 +135,7 @@ def _tail_fits(ws, name: str) -> bool:
     454 of them, keeping 5 for LibreOffice's rounding of row heights), from the heights read
     back; where they do not, nothing could keep the last row with the signature."""
     def height(row: int) -> float:
-        return ws.row_dimensions[row].height or 15.0
+        return ws.row_dimensions[row].height or ws.sheet_format.defaultRowHeight
     starts = _row_starts(ws)
     signature = next(r for r in range(ws.max_row, 0, -1)
                      if any(name == c.value for c in ws[r]))
@@ -149,13 +149,20 @@ def _tail_fits(ws, name: str) -> bool:
     return repeated + sum(height(r) for r in range(last, signature + 1)) <= 454
 
 
+def _chart_titles(plan) -> set[str]:
+    """The first word of each indicator chart's title on «Диаграммы» («П5, чел.»)."""
+    return {f"{item.code}," for item in plan.indicators}
+
+
 def test_each_sheet_signed_on_a_page_with_rows_of_its_table(printed, plan):
     book, pages, _, sheets = printed
     name = plan.settings.signatory_name
     for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
         signed = [n for n in numbers if name in pages[n]]
         assert signed == [numbers[-1]], sheet  # signed once, on its last page
-        if _tail_fits(book[sheet], name):
+        if sheet == "Диаграммы":  # its last line of charts goes with the signature
+            assert f"{plan.indicators[-1].code}, {plan.indicators[-1].unit}" in pages[signed[0]], sheet
+        elif _tail_fits(book[sheet], name):
             assert _has_rows(pages[signed[0]], _row_starts(book[sheet])), sheet
         else:  # the table's last row alone fills a page: the legend and notes go with the signature
             assert "Условные обозначения" in pages[signed[0]] or sheet == "Диаграммы", sheet
@@ -168,9 +175,9 @@ def test_no_page_is_only_the_repeated_header(printed, plan):
     book, pages, _, sheets = printed
     name = plan.settings.signatory_name
     for sheet, numbers in zip(DOCUMENT_SHEETS, sheets):
-        starts = _row_starts(book[sheet])
+        starts = _row_starts(book[sheet]) | (_chart_titles(plan) if sheet == "Диаграммы" else set())
         for n in numbers[1:]:
-            if n == numbers[-1] and not _tail_fits(book[sheet], name):
+            if n == numbers[-1] and sheet != "Диаграммы" and not _tail_fits(book[sheet], name):
                 assert "Условные обозначения" in pages[n] and name in pages[n], (sheet, n + 1)
             else:
                 assert _has_rows(pages[n], starts), (sheet, n + 1)
@@ -274,10 +281,12 @@ def test_indicator_labels_sit_apart(month_books):
     october_book = month_books.october
     with zipfile.ZipFile(october_book) as z:
         charts = [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
-    ws = openpyxl.load_workbook(october_book)["Диаграммы"]
+    ws = openpyxl.load_workbook(october_book)["Показатели"]
     grid = list(ws.iter_rows(values_only=True))
-    header = next(n for n, r in enumerate(grid) if r[0] == "Код" and r[1] == "Ед. изм.")
-    figures = {r[0]: (r[2], r[3]) for r in grid[header + 1:] if r[0] and str(r[0]).startswith("П")}
+    header = next(n for n, r in enumerate(grid) if r[0] == "Код")
+    cols = {v: c for c, v in enumerate(grid[header]) if v}
+    fact, expected = cols["Факт 2026"], cols["По графику на 31.10.2026"]
+    figures = {r[0]: (r[fact], r[expected]) for r in grid[header + 1:] if r[0] and str(r[0]).startswith("П")}
     checked = 0
     for chart in charts:
         if "<c:v>По графику и цели</c:v>" not in chart:

@@ -14,17 +14,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cluster_xl.consolidation.consolidate import STATUS_LABELS, Consolidation
+from cluster_xl.consolidation.consolidate import Consolidation
 from cluster_xl.core.issues import error, warning
 from cluster_xl.consolidation.report import Report
 from cluster_xl.core.model import FileOutcome, Period
 from cluster_xl.core.office import convert
 from cluster_xl.plan.model import default_plan
 from cluster_xl.core.names import DOCUMENT_SHEETS, SHEETS
-from cluster_xl.writing.layout import STATUS_FILLS, period_phrase, status_text
+from cluster_xl.writing.layout import STATUS_FILLS, period_phrase
 from cluster_xl.writing.workbook import write_report
 
-from helpers.workbooks import all_values, find_row, header_cols
+from helpers.workbooks import all_values, find_row, header_cols, number_mark
 
 PERIOD = Period(2026, 10)
 EVIL_ORG = '=HYPERLINK("http://evil.example","Колледж")'
@@ -282,7 +282,7 @@ def test_summary_header(summary):
     _, cols = summary
     assert list(cols) == ["Код", "Наименование результата", "Ед. изм.", "Цель 2026", "Цель 2027",
                           "Цель 2028", "По графику на 31.10.2026", "Факт 2026", "Отклонение",
-                          "% исполнения", "Статус", "Примечание"]
+                          "% исполнения", "Примечание"]
 
 
 def test_summary_item_values_and_formats(summary):
@@ -296,12 +296,11 @@ def test_summary_item_values_and_formats(summary):
     assert cell("По графику на 31.10.2026").value == pytest.approx(25 * 10 / 12)
     assert cell("По графику на 31.10.2026").number_format == "#,##0.0"
     assert cell("% исполнения").value == pytest.approx(120.0)
-    assert cell("Факт 2026").number_format == "#,##0"
+    # The status in the fact's colour and, for a black-and-white printout, its mark.
+    assert cell("Факт 2026").number_format == '"● "#,##0'
     assert cell("Цель 2026").number_format == "#,##0"
     assert cell("% исполнения").number_format == "#,##0.0"
-    assert cell("Статус").value == "● выполнено"
-    achieved = "FF" + STATUS_FILLS["achieved"][1:]
-    assert cell("Факт 2026").fill.fgColor.rgb == cell("Статус").fill.fgColor.rgb == achieved
+    assert cell("Факт 2026").fill.fgColor.rgb == "FF" + STATUS_FILLS["achieved"][1:]
     assert cell("Наименование результата").alignment.wrap_text
 
 
@@ -309,7 +308,7 @@ def test_fractional_amounts_keep_their_decimals(summary):
     ws, cols = summary
     row = find_row(ws, "3.1")
     assert ws.cell(row, cols["Факт 2026"]).value == 1234.5
-    assert ws.cell(row, cols["Факт 2026"]).number_format == "#,##0.00"
+    assert ws.cell(row, cols["Факт 2026"]).number_format.endswith('"#,##0.00')  # after its mark
 
 
 def test_no_target_is_a_dash_and_pct_is_na(summary):
@@ -319,7 +318,9 @@ def test_no_target_is_a_dash_and_pct_is_na(summary):
     assert ws.cell(ratio, cols["Цель 2028"]).value == 87
     assert ws.cell(ratio, cols["% исполнения"]).value == "н/д"
     assert ws.cell(ratio, cols["Отклонение"]).value == "—"
-    assert ws.cell(ratio, cols["Статус"]).value == "нет цели"  # no mark: the word alone
+    # «нет цели»: the grey of its legend, no mark (the dashes say it in black and white).
+    assert ws.cell(ratio, cols["Факт 2026"]).fill.fgColor.rgb == "FF" + STATUS_FILLS["no_target"][1:]
+    assert number_mark(ws.cell(ratio, cols["Факт 2026"])) is None
     assert ws.cell(find_row(ws, "1.3.1"), cols["Цель 2027"]).value == "—"
     # A target with nothing reported: % is a dash, not «н/д» and not 0.
     missing = find_row(ws, "1.2.1")
@@ -335,6 +336,7 @@ def test_ratio_item_shows_percent_and_parts(summary):
     note = ws.cell(row, cols["Примечание"])
     assert "отношение сумм" in note.value
     assert "Числитель: 100 чел.; знаменатель: 110 чел." in note.value
+    assert ".." not in note.value  # the unit's own period ends the sentence
     assert note.comment is not None and "Знаменатель" in note.comment.text
 
 
@@ -358,17 +360,24 @@ def test_sections_and_results_verbatim_in_plan_order(summary):
     assert leaves == [i.code for i in plan.activities]
 
 
-def test_status_words_have_distinct_fills(summary):
+def test_each_mark_has_one_fill_and_the_states_five(summary):
+    """The fact's mark and fill say the item's state: one fill per mark, five fills in all
+    (the two states without a mark: «нет цели» with a figure, «нет данных» a dash)."""
     ws, cols = summary
-    fills = {}
-    words = {status_text(s): s for s in STATUS_LABELS if s}
-    for row in range(1, ws.max_row + 1):
-        word = ws.cell(row, cols["Статус"]).value
-        if word in words:
-            fills.setdefault(word, set()).add(ws.cell(row, cols["Статус"]).fill.fgColor.rgb)
-    assert set(fills) == {"● выполнено", "○ в графике", "▼ отставание", "нет цели", "нет данных"}
-    assert all(len(colours) == 1 for colours in fills.values())
-    assert len({next(iter(c)) for c in fills.values()}) == 5
+    fills: dict[str | None, set] = {}
+    unmarked = set()
+    for row in range(find_row(ws, "Код") + 1, find_row(ws, "Условные обозначения:", col=2)):
+        cell = ws.cell(row, cols["Факт 2026"])
+        if ws.cell(row, cols["Ед. изм."]).value is None:
+            continue  # a section or result heading
+        mark = number_mark(cell)
+        fills.setdefault(mark, set()).add(cell.fill.fgColor.rgb)
+        if mark is None:
+            unmarked.add((cell.value == "—", cell.fill.fgColor.rgb))
+    assert {"●", "○", "▼"} <= set(fills)
+    assert all(len(fills[m]) == 1 for m in "●○▼")
+    assert len({c for m in "●○▼" for c in fills[m]} | {rgb for _, rgb in unmarked}) == 5
+    assert {dash for dash, _ in unmarked} == {True, False}
 
 
 def test_legend_under_table(summary):
@@ -387,7 +396,7 @@ def test_legend_under_table(summary):
     assert len({c.fill.fgColor.rgb for c in swatches}) == 5
     assert [c.value for c in swatches] == ["●", "○", "▼", None, None]
     achieved = find_row(ws, "1.1.1")
-    assert ws.cell(legend + 1, 1).fill.fgColor.rgb == ws.cell(achieved, cols["Статус"]).fill.fgColor.rgb
+    assert ws.cell(legend + 1, 1).fill.fgColor.rgb == ws.cell(achieved, cols["Факт 2026"]).fill.fgColor.rgb
     schedule = ws.cell(legend + 6, 1).value
     assert schedule.startswith("Ожидаемое по графику на 31.10.2026: для мероприятий") and "10/12" in schedule
 

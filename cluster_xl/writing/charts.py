@@ -3,7 +3,8 @@
 Page 1: plan against fact by section of the programme and by college, as % of
 the year's target (so persons, units and roubles can stand side by side).
 Then the tables those charts are drawn from, and each indicator against its
-trajectory to the last year of the plan.  No chart or table is split across
+trajectory to the last year of the plan, every point labelled with its value
+(the indicators' table is «Показатели»).  No chart or table is split across
 pages: every row has a fixed height and the pages are broken by hand.  The
 numbers the charts draw sit right of the printed area, blanks where there is
 no value (a «—» in a chart's range would be drawn as 0).
@@ -24,13 +25,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..consolidation.explain import national
 from ..consolidation.report import Report
 from ..core.names import SHEET_CHARTS, SHEET_INDICATORS
-from .frames import as_text, num, totals_index
-from .layout import DASH, STATUS_MARK_ROOM, Sheet, closing, figure_units, number_style, orgs_counted, spare, status_text
+from .frames import num, totals_index
+from .layout import DASH, DOCUMENT_ROW, Sheet, closing, orgs_counted, spare, status_text
 from .progress import COUNTED, NAMED, Progress, college_progress, distribution, extremes, section_progress
 
 FONT = {"name": "Times New Roman", "size": 10}
 EXPECTED_COLOUR, FACT_COLOUR = "#BFBFBF", "#1F4E79"  # light and dark: tell apart in grey too
-ROW_PT = 15.0  # rows under the charts have a fixed height, so a chart's extent is known
+ROW_PT = DOCUMENT_ROW  # every row has a fixed height (a line of table text): a chart's extent is known
 CHART_PX = 380  # the bar charts' height: page 1 holds the title block and them
 
 
@@ -38,16 +39,13 @@ CHART_PX = 380  # the bar charts' height: page 1 holds the title block and them
 
 
 def charts_sheet(book, ws, report: Report) -> None:
-    # The indicator table needs fact, expected and a column a year.
-    numbers = max(NUMBER_COLUMNS, 2 + len(report.plan.years))
-    each = spare([5.5, 60], numbers)
-    fit = _figures_fit(report)  # the indicators' figures run to millions at national scale
-    name = 60 if fit <= each else spare([5.5, *[fit] * numbers], least=30)
-    sheet = Sheet(book, ws, [("Код", 5.5), ("Наименование", name), *(("", max(each, fit)) for _ in range(numbers))])
+    each = spare([5.5, 60], NUMBER_COLUMNS)
+    sheet = Sheet(book, ws, [("Код", 5.5), ("Наименование", 60), *(("", each) for _ in range(NUMBER_COLUMNS))])
     data = _ChartData(sheet, len(sheet.widths) + 1)
     row = sheet.title_block(report, "Диаграммы исполнения плана", document=True)
     sections, colleges = section_progress(report), college_progress(report)
-    # Page 1: the two bar charts; then their tables, the indicators, the signature.
+    # Page 1: the two bar charts; then their tables; the indicators' charts, each point
+    # labelled with its value (their table is «Показатели»); the signature.
     half = _page_px(sheet) // 2 - 6
     _bar_chart(sheet, row, 0, half, "По разделам программы, % цели года",
                data.progress("Раздел", sections), "Раздел")
@@ -70,30 +68,15 @@ def charts_sheet(book, ws, report: Report) -> None:
         sheet.keep(first, r - 1)
     else:
         r = _national_tables(sheet, r + 1, report, colleges, as_of)
-    charts, table, r = _indicator_charts(sheet, r + 1, report, data)
-    sheet.keep(*charts)
-    sheet.keep(*table)
-    last = closing(sheet, r + 1, report, [_percent_note(report)], keep_from=table[1])
+    lines, r = _indicator_charts(sheet, r + 1, report, data)
+    for first, end in lines:  # the heading with the first line of charts; no chart split
+        sheet.keep(first, end)
+    last = closing(sheet, r + 1, report, [_percent_note(report)], keep_from=lines[-1][1])
     for fixed in range(last + 1):  # rows without a height of their own: a chart's extent is known
         sheet.tall(fixed, ROW_PT)
     sheet.break_before(page2)
     sheet.print_rows(last, sheet.last_col)  # the chart data beside it is for the screen
     sheet.page_setup(None)
-
-
-def _figures_fit(report: Report) -> float:
-    """Units the indicator table's widest figure needs (its fact with the status mark)."""
-    totals = totals_index(report)
-    year = report.period.year
-    need = 0.0
-    for item in report.plan.indicators:
-        now = totals.get((item.code, year), {})
-        targets = [num(totals.get((item.code, y), {}).get("target")) for y in report.plan.years]
-        fact, expected = num(now.get("fact")), num(now.get("expected"))
-        style = number_style(item.unit, [fact, *targets])
-        need = max(need, figure_units([fact], style, 0.0, STATUS_MARK_ROOM),
-                   figure_units([expected], "dec", 0.0), figure_units(targets, style, 0.0))
-    return need
 
 
 NUMBER_COLUMNS = 8  # the progress tables: items, expected, fact, four states, the change
@@ -282,16 +265,17 @@ def _bar_chart(sheet: Sheet, row: int, x_offset: int, width: int, title: str, re
 
 def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
     """Each indicator: the trajectory (expected by the report date, then each year's
-    target) and the fact at the report date; four charts a row, then the table.
-    Returns the rows of the charts, of the table, and the row after the table."""
+    target) and the fact at the report date, every point labelled with its value; four
+    charts a row.  Returns the first and last rows of each line of charts (the first line's
+    from the heading), and the row after them."""
     years = report.plan.years
     end = f"{report.period.end_date:%d.%m.%Y}"
     sheet.paragraph(row, f"Показатели результативности: факт на {end} и цели {years[0]}–{years[-1]} гг.",
                     "subtitle")
     sheet.block(row + 1, 0, sheet.last_col,
                 f"Пунктир — ожидаемое по графику на {end} и цели на конец каждого года; "
-                f"ромб — факт на {end}. Значения — в таблице под диаграммами; наименования "
-                f"показателей — на листе «{SHEET_INDICATORS}».", "note")
+                f"ромб — факт на {end}; у точек — их значения. Наименования показателей и "
+                f"их значения в таблице — на листе «{SHEET_INDICATORS}».", "note")
     indicators = report.plan.indicators
     totals = totals_index(report)
     trajectory = [(item.code, num(totals.get((item.code, report.period.year), {}).get("fact")),
@@ -341,39 +325,12 @@ def _indicator_charts(sheet: Sheet, row: int, report: Report, data: _ChartData):
         chart.set_y_axis({"num_font": {**FONT, "size": 8}, "num_format": "#,##0", "min": 0,
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         _style(chart, f"{item.code}, {item.unit}", size=10, legend=False)
+        # The plot where every chart has it, whatever its scale's widest figure: room left
+        # for «120 000», and four dates across that never wrap («31.10.202/6»).
+        chart.set_plotarea({"layout": {"x": 0.17, "y": 0.16, "width": 0.8, "height": 0.66}})
         sheet.ws.insert_chart(top + (n // per_row) * chart_rows, 0, chart, {
             "x_offset": (n % per_row) * (width + 8), "y_offset": 4, "x_scale": width / 480,
             "y_scale": height / 288, "object_position": 3})
-    rows_of_charts = math.ceil(len(indicators) / per_row)
-    table = top + rows_of_charts * chart_rows + 1
-    end_row = _indicator_table(sheet, table, report)
-    return (row, table - 1), (table, end_row - 1), end_row
-
-
-def _indicator_table(sheet: Sheet, row: int, report: Report) -> int:
-    """The indicators' figures: fact, expected, the targets by year; returns the next row.
-    By code and unit, as the charts above are titled (the names, long as they are, would
-    take the table over a page: they are on «Показатели»)."""
-    years = report.plan.years
-    end = f"{report.period.end_date:%d.%m.%Y}"
-    titles = ["Код", "Ед. изм.", f"Факт на {end}", f"По графику на {end}", *(f"Цель {y}" for y in years)]
-    for col, text in enumerate(titles):
-        sheet.text(row, col, text, "header")
-    totals = totals_index(report)
-    year = report.period.year
-    r = row
-    for n, item in enumerate(report.plan.indicators, start=1):
-        r = row + n
-        now = totals.get((item.code, year), {})
-        targets = [num(totals.get((item.code, y), {}).get("target")) for y in years]
-        fact, expected = num(now.get("fact")), num(now.get("expected"))
-        style = number_style(item.unit, [fact, *targets])
-        status = as_text(now.get("status"))
-        sheet.text(r, 0, item.code, "code")
-        sheet.text(r, 1, item.unit, "text")
-        sheet.number(r, 2, fact, style, status or None)
-        exact = style != "int" or expected is None or float(expected).is_integer()
-        sheet.number(r, 3, expected, style if exact else "dec")
-        for col, target in enumerate(targets, start=4):
-            sheet.number(r, col, target, style)
-    return r + 1
+    lines = math.ceil(len(indicators) / per_row)
+    after = top + lines * chart_rows
+    return [(row if n == 0 else top + n * chart_rows, top + (n + 1) * chart_rows - 1) for n in range(lines)], after

@@ -2,8 +2,8 @@
 
 «Свод» and «Показатели» list the items in plan order (section and result
 headings verbatim on «Свод»): approved targets for every year, expected by the
-report date, fact, deviation, % of target, status, the change since last month
-and a note.  «По организациям» puts items as rows and colleges as columns, each
+report date, fact (coloured and marked by its status), deviation, % of target,
+the change since last month and a note.  «По организациям» puts items as rows and colleges as columns, each
 college's fact coloured and marked by its own status, the cluster last.
 """
 
@@ -21,9 +21,9 @@ from ..plan.model import BEHIND, RULE_LABELS, SCHEDULE_LABELS, PlanItem
 from .frames import as_text, college_columns, num, numbers_of, texts_of, totals_index
 from .progress import NAMED, college_progress, distribution, extremes
 from .layout import (
-    ALL_MARKS_ROOM, DASH, NOT_APPLICABLE, REASON_MARK, STATUS_MARK_ROOM, STRIP, Sheet, accepted_ids, as_of_phrase,
-    change_cell, change_header, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
-    orgs_word, schedule_note, spare, status_cell, two_lines, word_units,
+    ALL_MARKS_ROOM, DASH, NO_DATA, NOT_APPLICABLE, REASON_MARK, STATUS_MARK_ROOM, STRIP, TABLE_SIZE, Sheet,
+    accepted_ids, as_of_phrase, change_cell, change_header, closing, figure_units, legend, legend_meanings,
+    marked_number, missing_note, number_style, orgs_counted, orgs_word, schedule_note, spare, two_lines, word_units,
 )
 
 
@@ -38,7 +38,7 @@ def _plan_columns(report: Report, items: Sequence[PlanItem], notes: Sequence[str
     others = [
         ("Ед. изм.", 6), *((f"Цель {y}", fit(("target", y), 7.5)) for y in report.plan.years),
         (f"По графику на {end:%d.%m.%Y}", fit(("expected", year), 9)), (f"Факт {year}", fit(("fact", year), 8)),
-        ("Отклонение", fit(("deviation", year), 10.5)), ("% исполнения", 9.5), ("Статус", 11.5),
+        ("Отклонение", fit(("deviation", year), 10.5)), ("% исполнения", 9.5),
         *([(change, fit(("change", year), 9.5))] if change else []),
     ]
     # The header row repeats on every page: no heading over two lines where a unit or two
@@ -73,7 +73,7 @@ def _best_split(names: Sequence[str], notes: Sequence[str], both: float, least: 
     """The note column's width, from `least` up to half of `both`, that gives the rows,
     each as tall as its name or its note, the smallest height in all."""
     def height(note: float) -> int:
-        return sum(max(line_count(name, both - note), line_count(text, note) if text else 1)
+        return sum(max(line_count(name, both - note, TABLE_SIZE), line_count(text, note, TABLE_SIZE) if text else 1)
                    for name, text in zip(names, notes))
     widths = [least + step / 2 for step in range(int(max(both / 2 - least, 0) * 2) + 1)]
     return min(widths, key=lambda w: (height(w), w))
@@ -152,12 +152,11 @@ def _item_row(sheet: Sheet, row: int, item: PlanItem, report: Report, totals: di
     # Expected by the month is a share of the target: a tenth where counts are whole.
     exact = style != "int" or expected is None or float(expected).is_integer()
     sheet.number(row, col, expected, style if exact else "dec")
-    sheet.number(row, col + 1, fact, style, status or None)
+    marked_number(sheet, row, col + 1, fact, status, style)  # the status: its colour and mark
     sheet.number(row, col + 2, deviation, style)
     sheet.number(row, col + 3, num(now.get("pct")), "dec",
                  missing=NOT_APPLICABLE if not num(now.get("target")) else DASH)
-    status_cell(sheet, row, col + 4, status)
-    col += 5
+    col += 4
     if report.previous is not None:
         change = report.previous.items.get((item.code, year))
         change_cell(sheet, row, col, change, style, (item.code, year) in report.previous.backwards)
@@ -183,8 +182,9 @@ def note_text(item: PlanItem, now: dict) -> str:
     numerator, denominator = num(now.get("numerator")), num(now.get("denominator"))
     if item.rule == "ratio" and item.parts and (numerator is not None or denominator is not None):
         unit = item.part("denominator").unit
+        end = "" if unit.endswith(".") else "."  # «200 чел.», not «200 чел..»
         lines.append(f"Числитель: {format_ru(numerator)} {unit}; "
-                     f"знаменатель: {format_ru(denominator)} {unit}.")
+                     f"знаменатель: {format_ru(denominator)} {unit}{end}")
     if now.get("status") == BEHIND:
         lines.append(f"Причины отставания — на листе «{SHEET_EXPLANATIONS}».")
     return "\n".join(lines)
@@ -295,8 +295,8 @@ def _item_columns(report: Report, cells: tuple) -> list[tuple[str, float]]:
     for item in report.plan.items:
         figures = [*(fact for fact, _ in by_code.get(item.code, {}).values()),
                    num(totals.get((item.code, report.period.year), {}).get("fact"))]
-        words = max((text_width(w) for w in item.unit.split()), default=0.0)
-        least = max(6.0, units_for(max(text_width(item.code, 9, bold=True), words)))
+        words = max((text_width(w, TABLE_SIZE) for w in item.unit.split()), default=0.0)
+        least = max(6.0, units_for(max(text_width(item.code, TABLE_SIZE, bold=True), words)))
         out.append((item.code, figure_units(figures, styles[item.code], least, ALL_MARKS_ROOM)))
     return out
 
@@ -421,7 +421,7 @@ def _college_list(sheet: Sheet, header: int, report: Report, colleges, cells: tu
                             (key, item.code) in prev.colleges_backwards)
             else:
                 marked_number(sheet, row, col, *by_code.get(item.code, {}).get(key, NO_DATA), style,
-                              (key, item.code) in reasons)
+                              reason=(key, item.code) in reasons)
         row += 1
     name(row, "Кластер", "text", "bold")
     for col, item in enumerate(items, start=first):
@@ -465,22 +465,8 @@ def _college_grid(sheet: Sheet, header: int, report: Report, colleges, cells: tu
         else:
             mine = by_code.get(item.code, {})
             for n, key in enumerate(keys, start=2):
-                marked_number(sheet, row, n, *mine.get(key, NO_DATA), style, (key, item.code) in reasons)
+                marked_number(sheet, row, n, *mine.get(key, NO_DATA), style, reason=(key, item.code) in reasons)
             cluster = totals.get((item.code, year), {})
             marked_number(sheet, row, col, num(cluster.get("fact")), as_text(cluster.get("status")), style)
         row += 1
     return row
-
-
-NO_DATA = (None, "no_data")
-
-
-def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status: str, style: str,
-                  reason: bool = False) -> None:
-    """A number coloured by its status, with the status mark in its number format (and
-    REASON_MARK after it where the college gave a reason)."""
-    status = status or None
-    if value is None:
-        sheet.text(row, col, DASH + (REASON_MARK if reason else ""), "dash", status)
-    else:
-        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status, reason))

@@ -19,8 +19,8 @@ from ..core.measure import line_count
 from ..core.names import SHEET_DATA
 from ..core.numbers import format_ru
 from .layout import (
-    STRIP, Sheet, closing, figure_units, legend, legend_meanings, missing_note, number_style, orgs_counted,
-    schedule_note, spare, status_cell, two_lines,
+    STATUS_MARK_ROOM, STRIP, TABLE_SIZE, Sheet, closing, figure_units, legend, legend_meanings, marked_number,
+    missing_note, number_style, orgs_counted, schedule_note, spare, two_lines,
 )
 
 SUBTITLE = "Пояснения к отклонениям от плана"
@@ -34,9 +34,10 @@ def _best_split(items: list[BehindItem], both: float, limit: int | None) -> floa
         name = both - reason
         total = 0
         for item in items:
-            total += line_count(item.name, name, bold=True)
+            total += line_count(item.name, name, TABLE_SIZE, bold=True)
             for college in listed_colleges(item, limit).shown:
-                total += max(line_count(college.organisation, name), line_count(college.reason or NO_REASON, reason))
+                total += max(line_count(college.organisation, name, TABLE_SIZE),
+                             line_count(college.reason or NO_REASON, reason, TABLE_SIZE))
         return total
     widths = [30 + step for step in range(int(max(both / 2 - 30, 0)) + 1)]
     return min(widths, key=lambda w: (lines(w), -w)) if items else 44
@@ -47,12 +48,12 @@ def _columns(report: Report, items: list[BehindItem], limit: int | None) -> list
     year, end = report.period.year, report.period.end_date
     rows = [r for item in items for r in (item, *item.colleges)]
 
-    def fit(measure: str, least: float) -> float:
-        return max([least, *(figure_units([getattr(r, measure)], "dec", least) for r in rows)])
+    def fit(measure: str, least: float, marks: str = "") -> float:
+        return max([least, *(figure_units([getattr(r, measure)], "dec", least, marks) for r in rows)])
 
     others = [("Ед. изм.", 6), (f"Цель {year}", fit("target", 8)),
-              (f"По графику на {end:%d.%m.%Y}", fit("expected", 9)), (f"Факт {year}", fit("fact", 8)),
-              ("Отклонение от графика", fit("gap", 10)), ("Статус", 11.5)]
+              (f"По графику на {end:%d.%m.%Y}", fit("expected", 9)), (f"Факт {year}", fit("fact", 8, STATUS_MARK_ROOM)),
+              ("Отклонение от графика", fit("gap", 10))]
     others = [(title, two_lines(title, width)) for title, width in others]
     both = spare([5.5, *(w for _, w in others)], 2, least=30) * 2
     reason = _best_split(items, both, limit)
@@ -98,9 +99,8 @@ def _item(sheet: Sheet, row: int, item: BehindItem, limit: int | None) -> int:
     sheet.text(row, 0, item.code, "code", "section")
     sheet.text(row, 1, item.name, "text", "section")
     sheet.text(row, 2, item.unit, "center", "section")
-    _figures(sheet, row, values, style, "section")
-    status_cell(sheet, row, 7, "behind")
-    sheet.text(row, 8, "", "text", "section")
+    _figures(sheet, row, values, style, "behind", "section")
+    sheet.text(row, 7, "", "text", "section")
     sheet.keep(row, row + 1)  # the item's line never ends a page: its first college goes with it
     row += 1
     listing = listed_colleges(item, limit)
@@ -108,9 +108,8 @@ def _item(sheet: Sheet, row: int, item: BehindItem, limit: int | None) -> int:
         sheet.text(row, 0, "", "code")
         sheet.text(row, 1, college.organisation, "text")
         sheet.text(row, 2, item.unit, "center")
-        _figures(sheet, row, [college.target, college.expected, college.fact, college.gap], style)
-        status_cell(sheet, row, 7, college.status)
-        sheet.text(row, 8, college.reason or NO_REASON, "text" if college.reason else "center")
+        _figures(sheet, row, [college.target, college.expected, college.fact, college.gap], style, college.status)
+        sheet.text(row, 7, college.reason or NO_REASON, "text" if college.reason else "center")
         row += 1
     if listing.more:
         sheet.block(row, 1, sheet.last_col, more_line(listing), "note")
@@ -127,11 +126,12 @@ def more_line(listing: Listing) -> str:
     return text + f"; все причины с указанием файла и ячейки — на листе «{SHEET_DATA}»."
 
 
-def _figures(sheet: Sheet, row: int, values, style: str, *mods: str) -> None:
+def _figures(sheet: Sheet, row: int, values, style: str, status: str, *mods: str) -> None:
+    """Target, expected, fact (coloured and marked by `status`) and gap."""
     target, expected, fact, gap = values
     sheet.number(row, 3, target, style, *mods)
     sheet.number(row, 4, expected, _share_style(style, expected), *mods)
-    sheet.number(row, 5, fact, style, *mods)
+    marked_number(sheet, row, 5, fact, status, style, *mods)
     sheet.number(row, 6, gap, _share_style(style, gap), *mods)
 
 

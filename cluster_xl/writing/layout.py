@@ -41,11 +41,16 @@ WORKBOOK_OPTIONS = {
     "nan_inf_to_errors": True,
     # Times New Roman prints like an official document; LibreOffice substitutes
     # the metric-compatible Liberation Serif, so pages break the same way.
-    # 10 pt is the table text; the text around the tables is 12-14 pt.
+    # The book's font sets the unit of column widths (LibreOffice: its digit's width,
+    # 5 pt for Times New Roman 10 pt); the text around the tables is 12-14 pt.
     "default_format_properties": {"font_name": "Times New Roman", "font_size": 10},
 }
 
-_CELL = {"border": 1, "border_color": "#7F7F7F", "valign": "top"}
+# Table text, headers included: ГОСТ Р 7.0.97 lets a table be set smaller than the
+# document's 12-14 pt; at 9 pt «Свод» of the bundled plan takes two pages fewer than
+# at 10 pt (README, «Страницы документа»).
+TABLE_SIZE = 9
+_CELL = {"border": 1, "border_color": "#7F7F7F", "valign": "top", "font_size": TABLE_SIZE}
 STATUS_FILLS = {
     "achieved": "#C6EFCE",
     "on_track": "#FFEB9C",
@@ -74,7 +79,7 @@ STYLES: dict[str, dict] = {
     "signature_name": {"font_size": 14, "valign": "bottom", "align": "right"},
     "bold": {"bold": True},
     "header": {**_CELL, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
-               "bg_color": "#DCE6F1", "font_size": 9},
+               "bg_color": "#DCE6F1"},
     "legend": {**_CELL, "text_wrap": True, "align": "center", "valign": "vcenter"},
     "code": {**_CELL, "align": "left"},
     "text": {**_CELL, "text_wrap": True},
@@ -118,6 +123,8 @@ PAGE_BODY = 454.0
 PAGE_ACROSS = (297 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
 _ACROSS_SLACK = 2.0
 DEFAULT_ROW = 15.0  # a row whose height is not set (XlsxWriter's default)
+# On a document sheet a row whose height is not set holds one line of table text.
+DOCUMENT_ROW = round(row_height(1, TABLE_SIZE), 2)
 # Room a right-aligned figure's indent takes before LibreOffice prints «###» instead (in
 # the Russian locale; measured: «290 000» fits 6.5 units plain, 8 with the indent).
 INDENT_POINTS = 10.0
@@ -182,14 +189,15 @@ class Book:
     def fmt(self, *names: str | None):
         return self.style(names).format
 
-    def marked(self, style: str, status: str | None, reason: bool = False):
-        """A number style coloured by `status`, its mark in the number format (made once);
-        with `reason`, REASON_MARK after the number."""
-        found = self._marked.get((style, status, reason))
+    def marked(self, style: str, status: str | None, reason: bool = False, *mods: str | None):
+        """A number style (with `mods`) coloured by `status`, its mark in the number format
+        (made once); with `reason`, REASON_MARK after the number."""
+        key = (style, status, reason, *mods)
+        found = self._marked.get(key)
         if found is None:
             mark = f"{style}@{status if status in STATUS_MARKS else ''}{REASON_MARK}" if reason else (
                 f"{style}@{status}" if status in STATUS_MARKS else None)
-            found = self._marked[(style, status, reason)] = self.fmt(style, status, mark)
+            found = self._marked[key] = self.fmt(style, *mods, status, mark)
         return found
 
 
@@ -388,6 +396,8 @@ class Sheet:
             if freeze_cols:
                 ws.repeat_columns(0, freeze_cols - 1)
             ws.freeze_panes(header[1] + 1, freeze_cols)
+        if self.document:
+            ws.set_default_row(DOCUMENT_ROW)
         if self.document or self._forced:
             if header is not None:
                 self.keep(header[0], header[1] + 1)  # the heads never end a page alone
@@ -407,7 +417,8 @@ class Sheet:
         taller than a page is broken where it must be.  Every row's height is set, so
         this is where the office suite would break the pages too, less the groups split."""
         end = self.end if self.printed is None else min(self.end, self.printed)
-        heights = [self._heights.get(r, DEFAULT_ROW) for r in range(end + 1)]
+        default = DOCUMENT_ROW if self.document else DEFAULT_ROW
+        heights = [self._heights.get(r, default) for r in range(end + 1)]
         room = PAGE_BODY / self.print_scale()
         repeated = sum(heights[header[0]:header[1] + 1]) if header else 0.0
 
@@ -553,12 +564,12 @@ def two_lines(title: str, width: float) -> float:
     """`width`, or up to two units more where that puts the header `title` (9 pt bold) on two
     lines: the header row repeats on every page («По графику / на 31.10.2026», not four lines)."""
     for extra in (0, 0.5, 1, 1.5, 2):
-        if line_count(title, width + extra, 9, True) <= 2:
+        if line_count(title, width + extra, TABLE_SIZE, True) <= 2:
             return width + extra
     return width
 
 
-def word_units(texts: Iterable[str], size: float = 9, bold: bool = True) -> float:
+def word_units(texts: Iterable[str], size: float = TABLE_SIZE, bold: bool = True) -> float:
     """The narrowest column in which no word of `texts` breaks (a header's words, 9 pt bold;
     a word may still break after its hyphen)."""
     widest = max((text_width(piece, size, bold) for text in texts for word in text.split()
@@ -575,10 +586,10 @@ def figure_units(values: Iterable[float | None], style: str, least: float, marks
     for value in values:
         if value is not None:
             whole = format_ru(round(value, decimals)).split(",")[0]
-            widest = max(widest, text_width(whole + ("," + "0" * decimals if decimals else "")))
+            widest = max(widest, text_width(whole + ("," + "0" * decimals if decimals else ""), TABLE_SIZE))
     if not widest:
         return least
-    return max(least, units_for(widest + text_width(marks) + INDENT_POINTS))
+    return max(least, units_for(widest + text_width(marks, TABLE_SIZE) + INDENT_POINTS))
 
 
 # What a figure may carry beside it: on «Свод» and «Показатели» a status mark, on
@@ -589,6 +600,22 @@ ALL_MARKS_ROOM = f"{STATUS_MARKS['behind']} {REASON_MARK}"
 
 def status_cell(sheet: Sheet, row: int, col: int, status: str) -> None:
     sheet.text(row, col, status_text(status), "status", status or None)
+
+
+NO_DATA = (None, "no_data")
+
+
+def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status: str, style: str,
+                  *mods: str | None, reason: bool = False) -> None:
+    """A number coloured by its status, with the status mark in its number format (and
+    REASON_MARK after it where the college gave a reason): a document's figure says its
+    state in colour and, printed in black and white, by its mark."""
+    status = status or None
+    if value is None:
+        sheet.text(row, col, DASH + (REASON_MARK if reason else ""), "dash", *mods, status)
+    else:
+        sheet.end = max(sheet.end, row)
+        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status, reason, *mods))
 
 
 def legend_meanings(report: Report, college: bool = False) -> dict[str, str]:

@@ -64,3 +64,11 @@ def header_cols(ws, header_row: int) -> dict[str, int]:
 
 def all_values(ws) -> list:
     return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def number_mark(cell) -> str | None:
+    """The mark a number format prints before the figure («"● "#,##0» -> «●»), None without one."""
+    fmt = cell.number_format or ""
+    if fmt.startswith('"') and fmt.index('"', 1) > 1:
+        return fmt[1:fmt.index('"', 1)].strip() or None
+    return None
