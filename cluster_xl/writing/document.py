@@ -3,8 +3,9 @@
 «Свод» and «Показатели» list the items in plan order (section and result
 headings verbatim on «Свод»): approved targets for every year, expected by the
 report date, fact (coloured and marked by its status), deviation, % of target,
-the change since last month and a note.  «По организациям» puts items as rows and colleges as columns, each
-college's fact coloured and marked by its own status, the cluster last.
+the change since last month and a note.  «По организациям» puts items as rows
+and colleges as columns, each college's fact coloured and marked by its own
+status, the cluster last.
 """
 
 from __future__ import annotations
@@ -55,14 +56,14 @@ def _figure_fit(report: Report, items: Sequence[PlanItem]):
     (national totals run to millions; the widths a cluster needs are the least)."""
     totals = totals_index(report)
     changes = report.previous.items if report.previous is not None else {}
+    styles = [_item_style(item, report, totals) for item in items]  # as the rows print them
 
     def fit(key: tuple[str, int], least: float) -> float:
         measure, year = key
         width = least
-        for item in items:
+        for item, style in zip(items, styles):
             total = totals.get((item.code, year), {})
             value = changes.get((item.code, year)) if measure == "change" else num(total.get(measure))
-            style = _item_style(item, report, totals)  # as the row prints it
             width = max(width, figure_units([value], "dec" if measure == "expected" else style, least,
                                             STATUS_MARK_ROOM if measure in ("fact", "change") else ""))
         return width

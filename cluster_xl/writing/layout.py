@@ -47,8 +47,8 @@ WORKBOOK_OPTIONS = {
 }
 
 # Table text, headers included: ГОСТ Р 7.0.97 lets a table be set smaller than the
-# document's 12-14 pt; at 9 pt «Свод» of the bundled plan takes two pages fewer than
-# at 10 pt (README, «Страницы документа»).
+# document's 12-14 pt.  At 9 pt, with one-line rows of 13 pt (DOCUMENT_ROW), «Свод» of
+# the bundled plan takes two pages fewer than at 10 pt (README, «What the page count cost»).
 TABLE_SIZE = 9
 _CELL = {"border": 1, "border_color": "#7F7F7F", "valign": "top", "font_size": TABLE_SIZE}
 STATUS_FILLS = {
@@ -189,7 +189,7 @@ class Book:
     def fmt(self, *names: str | None):
         return self.style(names).format
 
-    def marked(self, style: str, status: str | None, reason: bool = False, *mods: str | None):
+    def marked(self, style: str, status: str | None, *mods: str | None, reason: bool = False):
         """A number style (with `mods`) coloured by `status`, its mark in the number format
         (made once); with `reason`, REASON_MARK after the number."""
         key = (style, status, reason, *mods)
@@ -615,7 +615,7 @@ def marked_number(sheet: Sheet, row: int, col: int, value: float | None, status:
         sheet.text(row, col, DASH + (REASON_MARK if reason else ""), "dash", *mods, status)
     else:
         sheet.end = max(sheet.end, row)
-        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status, reason, *mods))
+        sheet.ws.write_number(row, col, value, sheet.book.marked(style, status, *mods, reason=reason))
 
 
 def legend_meanings(report: Report, college: bool = False) -> dict[str, str]:
